@@ -1,0 +1,66 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Where a unit of work finds its data source; DatabaseService implements it (and tests fake it). */
+export abstract class DataSourceProvider {
+  /** The ready data source, or a DatabaseUnavailableError while the database is not reachable. */
+  abstract get dataSource(): DataSource;
+}
+
+/** One open transaction: its manager and the callbacks waiting for its commit. */
+export interface TransactionFrame {
+  readonly manager: EntityManager;
+  readonly afterCommit: Array<() => void>;
+}
+
+/**
+ * The unit of work: the transaction (if any) that the current request or job runs in, carried by
+ * AsyncLocalStorage so that repositories and the hook bus find it without it being passed around.
+ * Inside a transaction only its own manager may be used: on the embedded database any other
+ * connection would wait for this transaction forever.
+ */
+@Injectable()
+export class UnitOfWork {
+  private readonly frames = new AsyncLocalStorage<TransactionFrame>();
+
+  constructor(private readonly source: DataSourceProvider) {}
+
+  /** The manager to query with: the open transaction's, else the data source's own. */
+  manager(): EntityManager {
+    return this.frames.getStore()?.manager ?? this.source.dataSource.manager;
+  }
+
+  /** The open transaction, if the caller runs inside one. */
+  current(): TransactionFrame | undefined {
+    return this.frames.getStore();
+  }
+
+  /**
+   * Runs `work` in a transaction. Nested calls join the outer transaction, so a service that needs
+   * atomicity can always ask for it. Callbacks queued with afterCommit run once the outermost
+   * transaction commits, outside it; a rollback discards them.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.frames.getStore();
+    if (open) return work(open.manager);
+    let frame: TransactionFrame | undefined;
+    const result = await this.source.dataSource.transaction((manager) => {
+      frame = { manager, afterCommit: [] };
+      return this.frames.run(frame, () => work(manager));
+    });
+    const callbacks = frame?.afterCommit ?? [];
+    this.frames.exit(() => callbacks.forEach((callback) => callback()));
+    return result;
+  }
+
+  /**
+   * Runs `callback` after the open transaction commits, or at once when none is open. The callback
+   * is responsible for its own errors: it runs detached from the caller.
+   */
+  afterCommit(callback: () => void): void {
+    const open = this.frames.getStore();
+    if (open) open.afterCommit.push(callback);
+    else callback();
+  }
+}
