@@ -1,0 +1,71 @@
+import { CORE_SCHEMA } from '../../src/kernel/database/core-schema';
+import { DatabaseService } from '../../src/kernel/database/database.service';
+import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
+import { freshDatabaseUrl } from '../harness/test-db';
+import { testConfig } from '../support/test-config';
+
+type Backend = { name: string; env: () => Promise<Record<string, string>> };
+
+const backends: Backend[] = [
+  { name: 'embedded PGlite', env: async () => ({}) },
+  { name: 'PostgreSQL', env: async () => ({ DATABASE_URL: await freshDatabaseUrl('database') }) },
+];
+
+describe.each(backends)('database on $name', ({ env }) => {
+  let db: DatabaseService;
+  let uow: UnitOfWork;
+
+  beforeAll(async () => {
+    db = new DatabaseService(testConfig({ ...(await env()), DATABASE__POOL_SIZE: '4' }), CORE_SCHEMA);
+    await db.connect();
+    uow = new UnitOfWork(db);
+  }, 60000);
+  afterAll(() => db.stop());
+
+  it('applies every migration and reports ready', async () => {
+    expect(await db.readiness()).toEqual({ database: true, migrations: true });
+  });
+
+  it('has no drift between the entities and the migrations', async () => {
+    const pending = await db.dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('keeps nothing of a rolled-back transaction while a concurrent one commits', async () => {
+    let releaseA!: () => void;
+    const aMayFinish = new Promise<void>((resolve) => (releaseA = resolve));
+    const a = uow.transaction(async (tx) => {
+      await tx.query(`INSERT INTO app_settings (key, value) VALUES ('tx-a', '"a"')`);
+      await aMayFinish;
+      throw new Error('roll back A');
+    });
+    const b = uow.transaction(async (tx) => {
+      await tx.query(`INSERT INTO app_settings (key, value) VALUES ('tx-b', '"b"')`);
+    });
+    releaseA();
+    await expect(a).rejects.toThrow('roll back A');
+    await b;
+    const rows = await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'tx-%' ORDER BY key`);
+    expect(rows).toEqual([{ key: 'tx-b' }]);
+  });
+
+  it('runs after-commit callbacks only for committed work', async () => {
+    const ran: string[] = [];
+    await uow.transaction(async () => uow.afterCommit(() => ran.push('committed')));
+    await uow.transaction(async () => {
+      uow.afterCommit(() => ran.push('rolled back'));
+      throw new Error('no');
+    }).catch(() => undefined);
+    expect(ran).toEqual(['committed']);
+  });
+
+  it('serves as many concurrent queries as the pool holds', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => db.dataSource.query('SELECT $1::int AS n, pg_sleep(0.02)', [i])));
+    expect(results.map((rows) => rows[0].n)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
+  it('has pg_trgm', async () => {
+    const [row] = await db.dataSource.query(`SELECT similarity('service desk', 'servise desk') > 0.3 AS close`);
+    expect(row.close).toBe(true);
+  });
+});
