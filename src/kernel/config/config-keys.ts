@@ -34,7 +34,7 @@ const int = (description: string, fallback: number, min: number, max: number): C
 });
 
 export const CONFIG_KEYS = {
-  port: int('TCP port the web server listens on.', 3000, 1, 65535),
+  port: int('TCP port the web server listens on (0 picks a free one, for tests).', 3000, 0, 65535),
   host: str('Address the web server binds to. 127.0.0.1 keeps it local (put nginx in front); 0.0.0.0 listens on every interface.', '127.0.0.1'),
   app_url: {
     type: { kind: 'url', protocols: ['http:', 'https:'] },

@@ -38,6 +38,8 @@ export class DatabaseService extends DataSourceProvider {
   constructor(
     private readonly config: ConfigService,
     private readonly schema: DatabaseSchema,
+    /** `retry: false` (the CLI) gives up after the first failed attempt instead of waiting. */
+    private readonly connectPolicy: { retry: boolean } = { retry: true },
   ) {
     super();
   }
@@ -104,7 +106,7 @@ export class DatabaseService extends DataSourceProvider {
         this.lastErrorValue = (error as Error).message;
         if (this.source?.isInitialized) await this.source.destroy().catch(() => undefined);
         this.source = undefined;
-        if ((this.stateValue as DatabaseState) === 'stopped') return;
+        if ((this.stateValue as DatabaseState) === 'stopped' || !this.connectPolicy.retry) return;
         this.log.warn(`database not reachable (${this.lastErrorValue}); next attempt in ${Math.round(delay / 1000)} s`);
         await sleep(delay);
         delay = Math.min(delay * 2, cap);

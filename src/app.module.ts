@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { IdentityModule } from './identity/identity.module';
+import type { BootContext } from './kernel/boot/boot-context';
+import { KernelModule } from './kernel/kernel.module';
+import { PluginsModule } from './kernel/plugins/plugins.module';
+import { CsrfGuard } from './kernel/security/csrf';
+import { PermissionGuard } from './kernel/security/permission.guard';
+import { ErrorFilter } from './kernel/web/error.filter';
+import { ReportsModule } from './reports/reports.module';
+
+/** Wires the kernel, the core areas and the installed plugins. */
+@Module({})
+export class AppModule {
+  static forRoot(boot: BootContext): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [KernelModule.forRoot(boot), IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
+      providers: [
+        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+        { provide: APP_FILTER, useExisting: ErrorFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { COMMANDS, CommandError } from './kernel/cli/commands';
+import { sendToRunningServer } from './kernel/cli/control-channel';
+import { CORE_SCHEMA } from './kernel/database/core-schema';
+import { DatabaseService } from './kernel/database/database.service';
+import { lockDataDir, lockHolder } from './kernel/database/data-dir-lock';
+import { prepareConfig, StartupError } from './kernel/boot/prepare';
+import { projectRoot } from './kernel/paths';
+import { discoverPlugins, schemaWithPlugins } from './kernel/plugins/plugin-discovery';
+
+/**
+ * The operations CLI: `npm run opora -- <command>`. With the embedded database, a running server
+ * owns the data; commands are then handed to it. Otherwise the CLI opens the database itself.
+ */
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((spec) => `  ${spec.usage.padEnd(48)} ${spec.summary}`);
+  return ['usage: npm run opora -- <command>', '', '  config:check'.padEnd(50) + ' Check the configuration and print it (secrets hidden).', ...lines].join('\n');
+}
+
+async function readStdin(args: readonly string[]): Promise<string> {
+  if (!args.includes('--password-stdin') || process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function run(argv: string[]): Promise<string> {
+  const [command, ...args] = argv;
+  const config = prepareConfig();
+  if (command === 'config:check') return `configuration is valid; DATA_DIR ${config.dataDir}; database ${config.embedded ? 'embedded' : 'PostgreSQL'}`;
+  const spec = command ? COMMANDS[command] : undefined;
+  if (!spec) throw new CommandError(usage());
+  const stdin = await readStdin(args);
+
+  if (config.embedded && lockHolder(config.dataDir) !== undefined) {
+    const reply = await sendToRunningServer(config.dataDir, { command: command!, args, stdin });
+    if (!reply) throw new CommandError(`the Opora server (pid ${lockHolder(config.dataDir)}) holds DATA_DIR ${config.dataDir} but does not answer commands; stop it and try again`);
+    if (!reply.ok) throw new CommandError(reply.error);
+    return reply.output;
+  }
+
+  const release = config.embedded ? lockDataDir(config.dataDir) : () => {};
+  const plugins = discoverPlugins(projectRoot());
+  const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins), { retry: false });
+  try {
+    await database.connect();
+    if (database.state !== 'ready') throw new CommandError(`cannot reach the database: ${database.lastError}`);
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, plugins }), { logger: ['error'], abortOnError: false });
+    try {
+      return await spec.run(app, { args, stdin });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+    release();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (output) => {
+    process.stdout.write(`${output}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    const message = error instanceof CommandError || error instanceof StartupError ? error.message : `failed: ${(error as Error).stack}`;
+    process.stderr.write(`opora: ${message}\n`);
+    process.exit(error instanceof StartupError ? error.exitCode : 1);
+  },
+);

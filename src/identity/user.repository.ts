@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../kernel/security/actor';
+import { UnitOfWork } from '../kernel/database/unit-of-work';
+import { User } from './user.entity';
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  email?: string | null;
+  passwordHash?: string | null;
+  isAdmin?: boolean;
+}
+
+/** The only place that queries users; takes its handle from the unit of work. */
+@Injectable()
+export class UserRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  private get repo() {
+    return this.uow.manager().getRepository(User);
+  }
+
+  /** The actor behind a session, with the active flag, in one primary-key read. */
+  async findActor(id: string): Promise<(Actor & { active: boolean }) | undefined> {
+    const user = await this.repo.findOne({ where: { id } });
+    return user ? { ...toActor(user), active: user.active } : undefined;
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.repo.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  /** Whether any user exists; an index-only probe rather than a count. */
+  async anyExists(): Promise<boolean> {
+    return (await this.repo.createQueryBuilder('u').select('1').limit(1).getRawOne()) !== undefined;
+  }
+
+  create(data: NewUser): Promise<User> {
+    return this.repo.save(this.repo.create({ displayName: data.displayName ?? data.username, ...data }));
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.repo.update({ id }, { passwordHash });
+  }
+
+  async makeAdmin(id: string): Promise<void> {
+    await this.repo.update({ id }, { isAdmin: true, active: true });
+  }
+}
+
+export function toActor(user: User): Actor {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    isAdmin: user.isAdmin,
+    locale: user.locale,
+    timeZone: user.timeZone,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The typed catalogue of every hook: its name, its kind, and the types its handlers receive.
+ *
+ * Core areas add their hooks here, one entry each, with a one-line JSDoc saying when it fires:
+ * docs/hooks.md is generated from these entries and lines. Plugins add theirs by declaration
+ * merging (`declare module '<path to this file>' { interface HookCatalogue { ... } }`, example in
+ * docs/hooks.md). A name that is not in the catalogue does not compile.
+ *
+ * Names: `area.object.event` for actions, `area.object.what` for filters; the first segment is the
+ * area (a plugin uses its own name).
+ */
+export interface HookCatalogue {
+  /** Once the app has booted and is listening. */
+  'kernel.app.started': { kind: 'action'; payload: { version: string } };
+  /** When the app begins to shut down, before connections close. */
+  'kernel.app.stopping': { kind: 'action'; payload: void };
+  /** After an admin's enabling of a plugin is committed. */
+  'plugin.enabled': { kind: 'action'; payload: { plugin: string; actorId: string | null } };
+  /** After an admin's disabling of a plugin is committed. */
+  'plugin.disabled': { kind: 'action'; payload: { plugin: string; actorId: string | null } };
+  /** After a user signed in with a password. */
+  'user.signed_in': { kind: 'action'; payload: { userId: string; ip: string } };
+  /** After a sign-in was refused (wrong credentials or throttled). */
+  'user.sign_in_failed': { kind: 'action'; payload: { username: string; ip: string; reason: SignInFailureReason } };
+  /** The page title, before the layout renders it. */
+  'web.page.title': { kind: 'filter'; value: string; context: { view: string } };
+  /** HTML shown in the dashboard's main column, resolved before the dashboard renders. */
+  'web.slot.dashboard_main': { kind: 'filter'; value: string; context: SlotContext };
+  /** HTML shown in every page's footer, resolved before the layout renders. */
+  'web.slot.layout_footer': { kind: 'filter'; value: string; context: SlotContext };
+  /** The main navigation, before items the user lacks permission for are dropped. */
+  'web.nav.items': { kind: 'filter'; value: NavItem[]; context: { userId: string | null } };
+}
+
+/** Why a sign-in was refused. */
+export type SignInFailureReason = 'invalid_credentials' | 'throttled';
+
+/** What a slot filter knows about the page it fills. */
+export interface SlotContext {
+  view: string;
+  userId: string | null;
+  locale: string;
+}
+
+/** One link of the main navigation; the label is an i18n key. */
+export interface NavItem {
+  href: string;
+  labelKey: string;
+  permission?: string;
+}
+
+/** The two shapes a catalogue entry may take. */
+export type ActionEntry = { kind: 'action'; payload: unknown };
+export type FilterEntry = { kind: 'filter'; value: unknown; context: unknown };
+
+// Fails to compile (here) if any entry, including one a plugin merged in, has neither shape.
+type EveryEntryWellFormed<T extends Record<keyof HookCatalogue, ActionEntry | FilterEntry>> = T;
+type CheckedCatalogue = EveryEntryWellFormed<HookCatalogue>;
+
+export type HookName = keyof HookCatalogue & string;
+
+type NamesOfKind<K> = { [N in HookName]: HookCatalogue[N] extends { kind: K } ? N : never }[HookName];
+
+export type ActionName = NamesOfKind<'action'>;
+export type FilterName = NamesOfKind<'filter'>;
+
+export type ActionPayload<N extends ActionName> = HookCatalogue[N] extends { payload: infer P } ? P : never;
+/** The arguments after the name: the payload, which may be left out when the action has none. */
+export type ActionArgs<N extends ActionName> = [ActionPayload<N>] extends [void] ? [payload?: ActionPayload<N>] : [payload: ActionPayload<N>];
+
+export type FilterValue<N extends FilterName> = HookCatalogue[N] extends { value: infer V } ? V : never;
+export type FilterContext<N extends FilterName> = HookCatalogue[N] extends { context: infer C } ? C : never;
+
+/** A listener of an action; what it returns is ignored. */
+export type ActionHandler<N extends ActionName> = (payload: ActionPayload<N>) => void | Promise<void>;
+
+/** A link of a filter chain: gets the value so far and returns the value to pass on. */
+export type FilterHandler<N extends FilterName> = (
+  value: FilterValue<N>,
+  context: FilterContext<N>,
+) => FilterValue<N> | Promise<FilterValue<N>>;

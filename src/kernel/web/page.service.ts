@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { HookBus } from '../hooks/hook-bus';
+import type { NavItem } from '../hooks/hook-catalogue';
+import { I18nService } from '../i18n/i18n.service';
+import { csrfTokenFor } from '../security/csrf';
+import { actorCan, type Permission } from '../security/permissions';
+
+/** The slots a page may show; each is resolved through the async filter `web.slot.<name>`. */
+export type SlotName = 'dashboard_main' | 'layout_footer';
+
+export interface PageOptions {
+  /** i18n key of the page title. */
+  titleKey: string;
+  /** Slots to resolve before rendering (the layout's footer slot is always resolved). */
+  slots?: SlotName[];
+  /** Values a form re-shows after an error, and the errors by field. */
+  form?: { values?: Record<string, unknown>; errors?: Record<string, string>; error?: string };
+}
+
+const BASE_NAV: NavItem[] = [
+  { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
+  { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
+];
+
+/**
+ * Builds the view model every page shares: language, time zone, CSRF token, signed-in user,
+ * navigation, flash messages and resolved plugin slots. Handlebars helpers are synchronous, so all
+ * async work (slot filters) happens here, before rendering.
+ */
+@Injectable()
+export class PageService {
+  constructor(
+    private readonly hooks: HookBus,
+    private readonly i18n: I18nService,
+  ) {}
+
+  async model<T extends object>(req: Request, options: PageOptions, data: T = {} as T) {
+    const lang = req.lang;
+    const actor = req.actor ?? null;
+    const context = { view: options.titleKey, userId: actor?.id ?? null, locale: lang };
+    const slotNames: SlotName[] = [...(options.slots ?? []), 'layout_footer'];
+    const slotValues = await Promise.all(slotNames.map((name) => this.hooks.applyFilters(`web.slot.${name}`, '', context)));
+    const navItems = actor ? await this.hooks.applyFilters('web.nav.items', BASE_NAV, { userId: actor.id }) : [];
+    const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey), { view: options.titleKey });
+    const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key) }));
+    if (req.session) req.session.flash = [];
+    return {
+      ...data,
+      lang,
+      languages: this.i18n.languages().map((code) => ({ code, label: this.i18n.t(code, 'language.name'), active: code === lang })),
+      timeZone: actor?.timeZone ?? 'UTC',
+      title,
+      csrfToken: req.session ? csrfTokenFor(req) : '',
+      user: actor && { displayName: actor.displayName, username: actor.username },
+      nav: navItems
+        .filter((item) => !item.permission || (actor && actorCan(actor, item.permission as Permission)))
+        .map((item) => ({ href: item.href, label: this.i18n.t(lang, item.labelKey), active: item.href === req.path })),
+      flash,
+      slots: Object.fromEntries(slotNames.map((name, i) => [name, slotValues[i]])),
+      form: options.form ?? {},
+    };
+  }
+
+  /** Queues a message for the next page this session sees. */
+  flash(req: Request, kind: 'info' | 'success' | 'error', key: string): void {
+    req.session.flash = [...(req.session.flash ?? []), { kind, key }];
+  }
+}
