@@ -56,7 +56,7 @@ export class Foundation1764000000000 implements MigrationInterface {
         value jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    // The layout rate-limiter-flexible's PostgreSQL store expects (it is told not to create it).
+    // Failed sign-in counts per key (ip:… / user:…) in fixed windows; expire is epoch milliseconds.
     await db.query(`CREATE TABLE login_throttle (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
   }
 

@@ -9,6 +9,7 @@ import { lockDataDir, lockHolder } from './kernel/database/data-dir-lock';
 import { prepareConfig, StartupError } from './kernel/boot/prepare';
 import { projectRoot } from './kernel/paths';
 import { discoverPlugins, schemaWithPlugins } from './kernel/plugins/plugin-discovery';
+import { verifySecretFingerprint } from './kernel/security/secret-fingerprint';
 
 /**
  * The operations CLI: `npm run opora -- <command>`. With the embedded database, a running server
@@ -43,7 +44,10 @@ async function run(argv: string[]): Promise<string> {
 
   const release = config.embedded ? lockDataDir(config.dataDir) : () => {};
   const plugins = discoverPlugins(projectRoot());
-  const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins), { retry: false });
+  const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins), {
+    retry: false,
+    verify: (source) => verifySecretFingerprint(source, config.secretKey),
+  });
   try {
     await database.connect();
     if (database.state !== 'ready') throw new CommandError(`cannot reach the database: ${database.lastError}`);

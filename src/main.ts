@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { start } from './kernel/boot/start';
-import { StartupError } from './kernel/boot/prepare';
+import { EXIT, StartupError } from './kernel/boot/prepare';
 
 /** The server process: `npm start`, systemd and the container all run this. */
 async function main(): Promise<void> {
@@ -20,6 +20,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A database problem retrying cannot fix (wrong secret key) ends the process with its reason.
+  await running.boot.database.connect();
+  if (running.boot.database.state === 'failed') {
+    process.stderr.write(`opora: ${running.boot.database.lastError}\n`);
+    await running.stop();
+    process.exit(EXIT.config);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { UnitOfWork } from '../kernel/database/unit-of-work';
 import type { Actor } from '../kernel/security/actor';
 import { LoginThrottle } from '../kernel/security/login-throttle';
 import { PasswordHasher } from '../kernel/security/password-hasher';
-import { passwordProblems } from '../kernel/security/password-policy';
+import { PASSWORD_MIN_LENGTH, passwordProblems } from '../kernel/security/password-policy';
 import { tokenDigest } from '../kernel/security/tokens';
 import { DomainError } from '../kernel/web/domain-error';
 import { SETUP_PURPOSE } from './first-admin.service';
@@ -60,7 +60,7 @@ export class AuthService {
       const user = userId ? await this.users.findById(userId) : null;
       if (!user) throw new DomainError('setup_link_invalid', 'setup.errors.link_invalid', 410);
       const problems = passwordProblems(password, user.username);
-      if (problems.length) throw new DomainError('password_rejected', problems[0], 400);
+      if (problems.length) throw new DomainError('password_rejected', problems[0], 400, { count: PASSWORD_MIN_LENGTH });
       if (!(await this.tokens.consume(digest, SETUP_PURPOSE))) throw new DomainError('setup_link_invalid', 'setup.errors.link_invalid', 410);
       await this.users.setPassword(user.id, await this.hasher.hash(password));
       return toActor(user);
@@ -70,7 +70,7 @@ export class AuthService {
   /** Creates or resets an administrator from the CLI. */
   async createAdmin(username: string, password: string): Promise<Actor> {
     const problems = passwordProblems(password, username);
-    if (problems.length) throw new DomainError('password_rejected', problems[0], 400);
+    if (problems.length) throw new DomainError('password_rejected', problems[0], 400, { count: PASSWORD_MIN_LENGTH });
     if (!/^[\p{L}\p{N}._@-]{1,200}$/u.test(username)) throw new DomainError('username_invalid', 'validation.username_invalid', 400);
     const passwordHash = await this.hasher.hash(password);
     return this.uow.transaction(async () => {

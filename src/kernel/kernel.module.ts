@@ -11,6 +11,8 @@ import { HookBusOptions } from './hooks/hook-bus';
 import { I18nModule } from './i18n/i18n.module';
 import { LoginThrottle } from './security/login-throttle';
 import { PasswordHasher } from './security/password-hasher';
+import { SessionPruneJob } from './security/session-prune.job';
+import { PostgresSessionStore } from './security/session-store';
 import { loggerOptions } from './logging';
 import { ErrorFilter } from './web/error.filter';
 import { PageService } from './web/page.service';
@@ -32,6 +34,8 @@ export class KernelModule {
       UnitOfWork,
       PasswordHasher,
       LoginThrottle,
+      PostgresSessionStore,
+      SessionPruneJob,
       PageService,
       ViewEngineHolder,
       ErrorFilter,

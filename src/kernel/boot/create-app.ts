@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from '../../app.module';
 import { UserRepository } from '../../identity/user.repository';
+import { DatabaseUnavailableError } from '../database/database-errors';
 import { I18nService } from '../i18n/i18n.service';
 import { projectRoot } from '../paths';
 import { PostgresSessionStore } from '../security/session-store';
@@ -53,11 +54,17 @@ export async function createApp(boot: BootContext): Promise<NestExpressApplicati
     }),
   );
   app.use('/static', express.static(join(root, 'views', 'static'), { maxAge: '1h', index: false }));
+  // While the database is away, every page but the health checks answers 503 at once, before
+  // the session store is asked for anything.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (boot.database.state === 'ready' || req.path === '/healthz' || req.path === '/readyz') return next();
+    next(new DatabaseUnavailableError(boot.database.lastError));
+  });
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
 
-  const store = new PostgresSessionStore(boot.database, config.get('session.idle_minutes') * 60_000);
+  const store = app.get(PostgresSessionStore);
   app.use(
     session({
       name: 'opora.sid',

@@ -8,6 +8,10 @@ import { discoverPlugins, schemaWithPlugins } from '../plugins/plugin-discovery'
 import { projectRoot } from '../paths';
 import type { BootContext } from './boot-context';
 import { createApp } from './create-app';
+import { serveControlChannel } from '../cli/control-channel';
+import { verifySecretFingerprint } from '../security/secret-fingerprint';
+import { HookBus } from '../hooks/hook-bus';
+import { coreVersion } from '../version';
 import { EXIT, prepareConfig, StartupError } from './prepare';
 
 export interface RunningApp {
@@ -35,7 +39,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   }
   try {
     const plugins = discoverPlugins(projectRoot());
-    const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins));
+    const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins), {
+      verify: (source) => verifySecretFingerprint(source, config.secretKey),
+    });
     const boot: BootContext = { config, database, plugins };
     const app = await createApp(boot);
     await app.listen(config.get('port'), config.get('host'));
@@ -45,10 +51,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
     const url = `http://${config.get('host')}:${port}`;
     new Logger('Opora').log(`listening on ${url} (public URL ${config.get('app_url')}); database: ${config.embedded ? `embedded under ${config.dataDir}` : 'PostgreSQL'}`);
     void database.connect();
+    // With the embedded database this process owns the data: CLI commands come through here.
+    const closeControl = config.embedded ? await serveControlChannel(config.dataDir, app) : async () => {};
+    const hooks = app.get(HookBus);
+    hooks.doAction('kernel.app.started', { version: coreVersion() });
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        hooks.doAction('kernel.app.stopping', undefined);
+        await closeControl();
         const grace = config.get('shutdown.grace_seconds') * 1000;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -48,7 +48,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         const actor = await app.get(AuthService).createAdmin(username, password);
         return `administrator "${actor.username}" is ready`;
       } catch (error) {
-        if (error instanceof DomainError) throw new CommandError(app.get(I18nService).t('en', error.i18nKey));
+        if (error instanceof DomainError) throw new CommandError(app.get(I18nService).t('en', error.i18nKey, error.vars));
         throw error;
       }
     },

@@ -16,7 +16,22 @@ export interface DatabaseSchema {
   readonly migrationSets: readonly MigrationSet[];
 }
 
-export type DatabaseState = 'idle' | 'connecting' | 'ready' | 'stopped';
+export type DatabaseState = 'idle' | 'connecting' | 'ready' | 'failed' | 'stopped';
+
+export interface ConnectOptions {
+  /** false (the CLI): give up after the first failed attempt instead of waiting. Default true. */
+  retry?: boolean;
+  /** Checks run after migrations, before the database counts as ready; a FatalDatabaseError stops retrying. */
+  verify?: (source: DataSource) => Promise<void>;
+}
+
+/** A problem retrying cannot fix (e.g. the wrong secret key for this database); the process should stop. */
+export class FatalDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FatalDatabaseError';
+  }
+}
 
 const FIRST_RETRY_MS = 500;
 
@@ -38,8 +53,7 @@ export class DatabaseService extends DataSourceProvider {
   constructor(
     private readonly config: ConfigService,
     private readonly schema: DatabaseSchema,
-    /** `retry: false` (the CLI) gives up after the first failed attempt instead of waiting. */
-    private readonly connectPolicy: { retry: boolean } = { retry: true },
+    private readonly connectOptions: ConnectOptions = {},
   ) {
     super();
   }
@@ -106,7 +120,12 @@ export class DatabaseService extends DataSourceProvider {
         this.lastErrorValue = (error as Error).message;
         if (this.source?.isInitialized) await this.source.destroy().catch(() => undefined);
         this.source = undefined;
-        if ((this.stateValue as DatabaseState) === 'stopped' || !this.connectPolicy.retry) return;
+        if (error instanceof FatalDatabaseError) {
+          this.stateValue = 'failed';
+          this.log.error(this.lastErrorValue);
+          return;
+        }
+        if ((this.stateValue as DatabaseState) === 'stopped' || this.connectOptions.retry === false) return;
         this.log.warn(`database not reachable (${this.lastErrorValue}); next attempt in ${Math.round(delay / 1000)} s`);
         await sleep(delay);
         delay = Math.min(delay * 2, cap);
@@ -126,6 +145,7 @@ export class DatabaseService extends DataSourceProvider {
     this.migrator = new Migrator(source, this.schema.migrationSets);
     const applied = await this.migrator.run();
     if (applied.length) this.log.log(`applied migrations: ${applied.join(', ')}`);
+    await this.connectOptions.verify?.(source);
   }
 
   private options(poolSize: number): DataSourceOptions {

@@ -1,5 +1,7 @@
+import { Injectable } from '@nestjs/common';
 import session from 'express-session';
-import type { DataSourceProvider } from '../database/unit-of-work';
+import { ConfigService } from '../config/config.service';
+import { DataSourceProvider } from '../database/unit-of-work';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
@@ -19,12 +21,16 @@ declare module 'express-session' {
  * DELETE) and because it must reach the database through the same provider as everything else,
  * which may become available only after the web server has started.
  */
+@Injectable()
 export class PostgresSessionStore extends session.Store {
+  private readonly idleMs: number;
+
   constructor(
     private readonly db: DataSourceProvider,
-    private readonly idleMs: number,
+    config: ConfigService,
   ) {
     super();
+    this.idleMs = config.get('session.idle_minutes') * 60_000;
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {

@@ -1,0 +1,151 @@
+import { once } from 'node:events';
+import { createServer, connect, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { freePort } from '../harness/free-port';
+import { freshDatabaseUrl } from '../harness/test-db';
+import { eventually, isReady, processEnv, runCli, runServerExpectingExit, spawnApp, type AppProcess } from '../support/app-process';
+
+/** Signs in over HTTP and returns the status of the sign-in POST. */
+async function signIn(url: string, username: string, password: string): Promise<number> {
+  const page = await fetch(`${url}/login`);
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password, _csrf: csrf }),
+  });
+  return res.status;
+}
+
+describe('the server as a process on the embedded database', () => {
+  let app: AppProcess;
+  const env = processEnv();
+
+  afterAll(() => app?.stop());
+
+  it('starts on a fresh DATA_DIR, becomes ready and prints a setup link', async () => {
+    app = await spawnApp(env);
+    await eventually(isReady(app.url), 60_000);
+    expect(app.log()).toMatch(new RegExp(`open ${app.url}/setup/[\\w-]{40,} within 60 minutes`));
+  });
+
+  it('refuses a second server on the same DATA_DIR with a clear message', () => {
+    const second = runServerExpectingExit({ ...app.env, PORT: '0' });
+    expect(second.status).toBe(75);
+    expect(second.stderr).toContain(`DATA_DIR ${env.DATA_DIR} is in use by another Opora process (pid ${app.pid})`);
+  });
+
+  it('hands CLI commands to the running server', async () => {
+    const created = runCli(app.env, ['admin:create', '--username', 'ops', '--password-stdin'], 'a sufficiently long pass\n');
+    expect(created).toMatchObject({ status: 0, stdout: 'administrator "ops" is ready\n' });
+    expect(await signIn(app.url, 'ops', 'a sufficiently long pass')).toBe(303);
+    const migrate = runCli(app.env, ['migrate']);
+    expect(migrate).toMatchObject({ status: 0, stdout: 'database schema is current\n' });
+  });
+
+  it('rejects a weak password from the CLI with the reason', () => {
+    const weak = runCli(app.env, ['admin:create', '--username', 'weak', '--password-stdin'], 'short\n');
+    expect(weak.status).toBe(1);
+    expect(weak.stderr).toMatch(/^opora: .*12/);
+  });
+
+  it('stops cleanly on SIGTERM and keeps its data across a restart', async () => {
+    process.kill(app.pid, 'SIGTERM');
+    await eventually(async () => app.exit() !== undefined, 30_000);
+    expect(app.exit()).toBe('code 0');
+    app = await spawnApp(app.env);
+    await eventually(isReady(app.url), 60_000);
+    expect(await signIn(app.url, 'ops', 'a sufficiently long pass')).toBe(303);
+    // The admin account exists already and has a live link: no second link is printed.
+    expect(app.log()).not.toContain('First start');
+  });
+
+  it('works standalone once the server is gone', async () => {
+    await app.stop();
+    const listed = runCli(app.env, ['migrate']);
+    expect(listed).toMatchObject({ status: 0, stdout: 'database schema is current\n' });
+  });
+});
+
+describe('bad start-up input', () => {
+  it('stops with one line naming a bad setting', () => {
+    const result = runServerExpectingExit(processEnv({ PORT: 'eighty', LOG__LEVEL: 'loud' }));
+    expect(result.status).toBe(78);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'opora: configuration error: PORT (port in the environment) is "eighty": expected a whole number from 0 to 65535',
+      'opora: configuration error: LOG__LEVEL (log.level in the environment) is "loud": expected one of trace, debug, info, warn, error, fatal, silent',
+    ]);
+  });
+
+  it('checks configuration from the CLI', () => {
+    expect(runCli(processEnv({ SESSION__IDLE_MINUTES: '1' }), ['config:check'])).toMatchObject({ status: 78 });
+    expect(runCli(processEnv(), ['config:check']).status).toBe(0);
+  });
+
+  it('stops when DATA_DIR cannot be written', () => {
+    const file = join(tmpdir(), `opora-not-a-dir-${process.pid}`);
+    writeFileSync(file, 'x');
+    const result = runServerExpectingExit(processEnv({ DATA_DIR: join(file, 'data') }));
+    expect(result.status).toBe(73);
+    expect(result.stderr).toContain(`DATA_DIR ${join(file, 'data')} is not writable (ENOTDIR)`);
+  });
+});
+
+/** A TCP relay that can be switched off and on, standing in for a database server that goes away. */
+async function relayTo(targetPort: number, listenPort: number): Promise<Server> {
+  const relay = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  relay.listen(listenPort, '127.0.0.1');
+  await once(relay, 'listening');
+  return relay;
+}
+
+describe('PostgreSQL that is away at start', () => {
+  let app: AppProcess;
+  let relay: Server | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    relay?.close();
+  });
+
+  it('serves /healthz, reports /readyz 503, and becomes ready when the database appears', async () => {
+    const real = new URL(await freshDatabaseUrl('away'));
+    const relayPort = await freePort();
+    const viaRelay = new URL(real);
+    viaRelay.port = String(relayPort);
+    app = await spawnApp(processEnv({ DATABASE_URL: viaRelay.toString(), DATABASE__CONNECT_RETRY_MAX_SECONDS: '1' }));
+    const notReady = await fetch(`${app.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ready: false, database: false, state: 'connecting' });
+    expect((await fetch(`${app.url}/login`)).status).toBe(503);
+    relay = await relayTo(Number(real.port), relayPort);
+    await eventually(isReady(app.url), 30_000);
+    expect(app.log()).toContain('database not reachable');
+  });
+});
+
+describe('secret key shared by nodes', () => {
+  it('refuses a node whose generated key differs from the one the database was set up with', async () => {
+    const databaseUrl = await freshDatabaseUrl('secret');
+    const first = await spawnApp(processEnv({ DATABASE_URL: databaseUrl }));
+    try {
+      await eventually(isReady(first.url), 60_000);
+      const second = runServerExpectingExit(processEnv({ DATABASE_URL: databaseUrl, PORT: '0' }));
+      expect(second.status).toBe(78);
+      expect(second.stderr).toContain('set the same SECRET_KEY on every node');
+      const shared = 'x'.repeat(40);
+      const mismatch = runServerExpectingExit(processEnv({ DATABASE_URL: databaseUrl, PORT: '0', SECRET_KEY: shared }));
+      expect(mismatch.stderr).toContain('SECRET_KEY is not the key this database was set up with');
+    } finally {
+      await first.stop();
+    }
+  });
+});
