@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, type RunningApp } from '../../src/kernel/boot/start';
@@ -27,5 +27,13 @@ export async function startTestApp(backend: Backend = 'postgres', env: Record<st
     ...env,
   });
   await running.boot.database.connect();
-  return { ...running, dataDir };
+  const ownsDataDir = env.DATA_DIR === undefined;
+  return {
+    ...running,
+    dataDir,
+    async stop() {
+      await running.stop();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
