@@ -149,3 +149,32 @@ describe('secret key shared by nodes', () => {
     }
   });
 });
+
+describe('two app nodes on one PostgreSQL database', () => {
+  it('start together, migrate once, and share sessions', async () => {
+    const shared = { DATABASE_URL: await freshDatabaseUrl('nodes'), SECRET_KEY: 's'.repeat(48) };
+    const [a, b] = await Promise.all([spawnApp(processEnv(shared)), spawnApp(processEnv(shared))]);
+    try {
+      await Promise.all([eventually(isReady(a.url), 60_000), eventually(isReady(b.url), 60_000)]);
+      expect(runCli(a.env, ['admin:create', '--username', 'nodeadmin', '--password-stdin'], 'shared nodes password\n').status).toBe(0);
+      // Sign in on node A, then use the same cookie on node B.
+      const page = await fetch(`${a.url}/login`);
+      const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+      const signedIn = await fetch(`${a.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'nodeadmin', password: 'shared nodes password', _csrf: csrf }),
+      });
+      expect(signedIn.status).toBe(303);
+      const session = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const onB = await fetch(`${b.url}/`, { headers: { cookie: session }, redirect: 'manual' });
+      expect(onB.status).toBe(200);
+      expect(a.log()).not.toContain('failed');
+      expect(b.log()).not.toContain('failed');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
