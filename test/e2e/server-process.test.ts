@@ -7,8 +7,8 @@ import { freePort } from '../harness/free-port';
 import { freshDatabaseUrl } from '../harness/test-db';
 import { eventually, isReady, processEnv, runCli, runServerExpectingExit, spawnApp, type AppProcess } from '../support/app-process';
 
-/** Signs in over HTTP and returns the status of the sign-in POST. */
-async function signIn(url: string, username: string, password: string): Promise<number> {
+/** Signs in over HTTP; returns the status of the sign-in POST and the session cookie it set. */
+async function signInWithCookie(url: string, username: string, password: string): Promise<{ status: number; session: string }> {
   const page = await fetch(`${url}/login`);
   const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
@@ -18,8 +18,10 @@ async function signIn(url: string, username: string, password: string): Promise<
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ username, password, _csrf: csrf }),
   });
-  return res.status;
+  return { status: res.status, session: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
 }
+
+const signIn = async (url: string, username: string, password: string) => (await signInWithCookie(url, username, password)).status;
 
 describe('the server as a process on the embedded database', () => {
   let app: AppProcess;
@@ -158,17 +160,8 @@ describe('two app nodes on one PostgreSQL database', () => {
       await Promise.all([eventually(isReady(a.url), 60_000), eventually(isReady(b.url), 60_000)]);
       expect(runCli(a.env, ['admin:create', '--username', 'nodeadmin', '--password-stdin'], 'shared nodes password\n').status).toBe(0);
       // Sign in on node A, then use the same cookie on node B.
-      const page = await fetch(`${a.url}/login`);
-      const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-      const signedIn = await fetch(`${a.url}/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username: 'nodeadmin', password: 'shared nodes password', _csrf: csrf }),
-      });
-      expect(signedIn.status).toBe(303);
-      const session = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const { status, session } = await signInWithCookie(a.url, 'nodeadmin', 'shared nodes password');
+      expect(status).toBe(303);
       const onB = await fetch(`${b.url}/`, { headers: { cookie: session }, redirect: 'manual' });
       expect(onB.status).toBe(200);
       expect(a.log()).not.toContain('failed');
