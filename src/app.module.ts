@@ -4,6 +4,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { IdentityModule } from './identity/identity.module';
 import type { BootContext } from './kernel/boot/boot-context';
 import { KernelModule } from './kernel/kernel.module';
+import { PluginRouteGuard } from './kernel/plugins/plugin-routes';
 import { PluginsModule } from './kernel/plugins/plugins.module';
 import { CsrfGuard } from './kernel/security/csrf';
 import { PermissionGuard } from './kernel/security/permission.guard';
@@ -18,6 +19,8 @@ export class AppModule {
       module: AppModule,
       imports: [KernelModule.forRoot(boot), IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
       providers: [
+        // First: a disabled plugin's route must look missing before anyone is asked to sign in.
+        { provide: APP_GUARD, useExisting: PluginRouteGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_FILTER, useExisting: ErrorFilter },

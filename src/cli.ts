@@ -9,6 +9,8 @@ import { lockDataDir, lockHolder } from './kernel/database/data-dir-lock';
 import { prepareConfig, StartupError } from './kernel/boot/prepare';
 import { projectRoot } from './kernel/paths';
 import { discoverPlugins, schemaWithPlugins } from './kernel/plugins/plugin-discovery';
+import { createAppIsolatingPlugins } from './kernel/plugins/plugin-isolation';
+import type { DiscoveredPlugin } from './kernel/plugins/plugin-manifest';
 import { verifySecretFingerprint } from './kernel/security/secret-fingerprint';
 
 /**
@@ -43,22 +45,27 @@ async function run(argv: string[]): Promise<string> {
   }
 
   const release = config.embedded ? lockDataDir(config.dataDir) : () => {};
-  const plugins = discoverPlugins(projectRoot());
-  const database = new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, plugins), {
-    retry: false,
-    verify: (source) => verifySecretFingerprint(source, config.secretKey),
-  });
+  const databaseFor = (loaded: readonly DiscoveredPlugin[]) =>
+    new DatabaseService(config, schemaWithPlugins(CORE_SCHEMA, loaded), {
+      retry: false,
+      verify: (source) => verifySecretFingerprint(source, config.secretKey),
+    });
+  let database: DatabaseService | undefined;
   try {
-    await database.connect();
-    if (database.state !== 'ready') throw new CommandError(`cannot reach the database: ${database.lastError}`);
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, database, plugins }), { logger: ['error'], abortOnError: false });
+    // A plugin that cannot start must not lock the operator out of plugins:disable.
+    const { app, boot } = await createAppIsolatingPlugins(config, discoverPlugins(projectRoot()), databaseFor, (boot) =>
+      NestFactory.createApplicationContext(AppModule.forRoot(boot), { logger: ['error'], abortOnError: false }),
+    );
+    database = boot.database;
     try {
+      await database.connect();
+      if (database.state !== 'ready') throw new CommandError(`cannot reach the database: ${database.lastError}`);
       return await spec.run(app, { args, stdin });
     } finally {
       await app.close();
     }
   } finally {
-    await database.stop();
+    await database?.stop();
     release();
   }
 }

@@ -1,5 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { DatabaseService } from '../kernel/database/database.service';
+import { Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
@@ -10,15 +9,6 @@ import { UserRepository } from './user.repository';
 @Module({
   controllers: [AuthController],
   providers: [AuthService, FirstAdminService, UserRepository, UserTokenRepository],
-  exports: [AuthService, UserRepository],
+  exports: [AuthService, FirstAdminService, UserRepository],
 })
-export class IdentityModule implements OnModuleInit {
-  constructor(
-    private readonly database: DatabaseService,
-    private readonly firstAdmin: FirstAdminService,
-  ) {}
-
-  onModuleInit(): void {
-    this.database.onReady(async () => void (await this.firstAdmin.ensure()));
-  }
-}
+export class IdentityModule {}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createDatabase } from './postgres';
 
 /*
@@ -22,8 +23,9 @@ export async function freshDatabaseUrl(label: string): Promise<string> {
     );
   }
   const runId = process.env.OPORA_TEST_RUN_ID ?? 'adhoc';
-  // The label is for humans reading pg_database; worker PID + counter make the name unique.
+  // The label is for humans reading pg_database. A worker runs several test files, each with its
+  // own module registry (and so its own counter): the random part keeps their names apart.
   const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24) || 'db';
-  const name = `${databasePrefix(runId)}${safeLabel}_${process.pid}_${++counter}`;
+  const name = `${databasePrefix(runId)}${safeLabel}_${process.pid}_${++counter}_${randomBytes(3).toString('hex')}`;
   return createDatabase(adminUrl, name);
 }

@@ -35,6 +35,10 @@ const FORMAT_HINTS: Record<string, string> = {
   'semver-range': 'must be a semver range such as ^0.1.0',
 };
 
+const PATTERN_HINTS: Record<string, string> = {
+  name: 'must be lowercase letters and digits in words joined by single dashes, like my-plugin',
+};
+
 /** One readable line for the first ajv error, e.g. `opora.compatibility is missing`. */
 export function describeSchemaError(errors: readonly ErrorObject[] | null | undefined): string {
   const error = errors?.[0];
@@ -45,6 +49,8 @@ export function describeSchemaError(errors: readonly ErrorObject[] | null | unde
       return `${path} is missing`;
     case 'additionalProperties':
       return `${path} has an unknown field "${String(error.params['additionalProperty'])}"`;
+    case 'pattern':
+      return `${path} ${PATTERN_HINTS[path] ?? error.message}`;
     case 'format':
       return `${path} ${FORMAT_HINTS[String(error.params['format'])] ?? error.message}`;
     default:

@@ -28,6 +28,9 @@ export class PluginRegistry extends PluginGate {
   private readonly log = new Logger('Plugins');
   private enabled = new Set<string>();
   private settings = new Map<string, Record<string, unknown>>();
+  // Bumped by every local change, so a refresh that read the table before it cannot undo it.
+  private generation = 0;
+  private warned = false;
 
   constructor(
     @Inject(DISCOVERED_PLUGINS) private readonly plugins: readonly DiscoveredPlugin[],
@@ -38,11 +41,19 @@ export class PluginRegistry extends PluginGate {
     super();
   }
 
-  /** Reads the flags from the database; called once the database is ready. */
+  /**
+   * Reads the flags and settings from the database: once it is ready, then now and then, so a
+   * change made through another node (or the CLI on PostgreSQL) reaches this one too.
+   */
   async refresh(): Promise<void> {
+    const generation = this.generation;
     const rows = await this.states.all();
-    this.enabled = new Set(rows.filter((row) => row.enabled).map((row) => row.name));
-    this.settings = new Map(rows.map((row) => [row.name, row.settings]));
+    if (generation === this.generation) {
+      this.enabled = new Set(rows.filter((row) => row.enabled).map((row) => row.name));
+      this.settings = new Map(rows.map((row) => [row.name, row.settings]));
+    }
+    if (this.warned) return;
+    this.warned = true;
     for (const plugin of this.plugins.filter((p) => p.status !== 'loaded')) {
       this.log.warn(`plugin ${plugin.name} is ${plugin.status}: ${plugin.error}`);
     }
@@ -71,6 +82,11 @@ export class PluginRegistry extends PluginGate {
     return this.plugins.find((plugin) => plugin.name === name);
   }
 
+  /** Every plugin found at boot, whatever its status. */
+  all(): readonly DiscoveredPlugin[] {
+    return this.plugins;
+  }
+
   /** The saved settings of a plugin (defaults from its schema are applied by the settings service). */
   savedSettings(name: string): Record<string, unknown> {
     return this.settings.get(name) ?? {};
@@ -82,13 +98,18 @@ export class PluginRegistry extends PluginGate {
     if (enabled && plugin.status !== 'loaded') throw new DomainError('plugin_not_loaded', 'plugins.errors.not_loaded', 409);
     await this.uow.transaction(async () => {
       await this.states.setEnabled(name, enabled);
-      this.uow.afterCommit(() => (enabled ? this.enabled.add(name) : this.enabled.delete(name)));
+      this.uow.afterCommit(() => {
+        this.generation++;
+        if (enabled) this.enabled.add(name);
+        else this.enabled.delete(name);
+      });
       this.hooks.doAction(enabled ? 'plugin.enabled' : 'plugin.disabled', { plugin: name, actorId });
     });
   }
 
   async saveSettings(name: string, settings: Record<string, unknown>): Promise<void> {
     await this.states.saveSettings(name, settings);
+    this.generation++;
     this.settings.set(name, settings);
   }
 }
