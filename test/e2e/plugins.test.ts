@@ -9,6 +9,7 @@ import { HookBus } from '../../src/kernel/hooks/hook-bus';
 import { PLUGIN_COMMANDS } from '../../src/kernel/plugins/plugin.commands';
 import { PluginRegistry, type PluginView } from '../../src/kernel/plugins/plugin-registry.service';
 import { freshDatabaseUrl } from '../harness/test-db';
+import { csrfOf, signedInAgent } from '../support/forms';
 
 // Fixture plugins compiled by ts-jest must sit inside the repository; manifests that are not even
 // JSON must not (jest reads every package.json it finds). So the modules folder the app gets is a
@@ -39,12 +40,6 @@ function modulesDirWithFixtures(): string {
   return dir;
 }
 
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF field in the page');
-  return match[1]!;
-}
-
 describe('plugin system', () => {
   let app: RunningApp;
   let modulesDir: string;
@@ -54,12 +49,7 @@ describe('plugin system', () => {
   const row = (name: string): PluginView => registry().list().find((plugin) => plugin.name === name)!;
   const run = (command: string, ...args: string[]) => PLUGIN_COMMANDS[command]!.run(app.app, { args, stdin: '' });
 
-  async function signIn(username: string): Promise<ReturnType<typeof request.agent>> {
-    const agent = request.agent(app.url);
-    const form = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ username, password: PASSWORD, _csrf: csrfOf(form.text) }).expect(303);
-    return agent;
-  }
+  const signIn = (username: string) => signedInAgent(app.url, username, PASSWORD);
 
   async function post(agent: ReturnType<typeof request.agent>, path: string, fields: Record<string, string> = {}) {
     const page = await agent.get('/admin/plugins').expect(200);

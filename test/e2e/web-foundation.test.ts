@@ -2,13 +2,7 @@ import request from 'supertest';
 import { AuthService } from '../../src/identity/auth.service';
 import { FirstAdminService } from '../../src/identity/first-admin.service';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-/** Pulls the CSRF token out of a rendered form. */
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF field in the page');
-  return match[1];
-}
+import { csrfOf } from '../support/forms';
 
 describe('web foundation on PostgreSQL', () => {
   let app: TestApp;

@@ -4,14 +4,9 @@ import { HookBus } from '../../../src/kernel/hooks/hook-bus';
 import { PluginRegistry } from '../../../src/kernel/plugins/plugin-registry.service';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { WelcomeNotePruneJob } from '../src/prune.job';
+import { csrfOf, signedInAgent } from '../../../test/support/forms';
 
 const PASSWORD = 'correct horse battery staple';
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF field in the page');
-  return match[1]!;
-}
 
 describe('welcome-note plugin', () => {
   let app: TestApp;
@@ -19,9 +14,7 @@ describe('welcome-note plugin', () => {
 
   /** Signs in through the form and waits until the after-commit handlers of the sign-in are done. */
   async function signIn(): Promise<ReturnType<typeof request.agent>> {
-    const agent = request.agent(app.url);
-    const form = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ username: 'note-admin', password: PASSWORD, _csrf: csrfOf(form.text) }).expect(303);
+    const agent = await signedInAgent(app.url, 'note-admin', PASSWORD);
     await app.app.get(HookBus).settled();
     return agent;
   }
