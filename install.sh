@@ -53,9 +53,12 @@ die() {
 
 # Temporary files that must not outlive a failed run (one of them may hold a fresh secret).
 TEMP_FILES=()
+STAGE_DIR= # a half-built new version (DIR/app.new), removed if the run fails
 cleanup() {
 	local file
 	for file in "${TEMP_FILES[@]}"; do rm -f -- "$file"; done
+	# A build that did not finish is not kept (the installed version was not touched).
+	if [[ -n ${STAGE_DIR:-} ]]; then rm -rf -- "$STAGE_DIR"; fi
 }
 trap cleanup EXIT
 trap 'printf "opora-install: error: command failed at line %s (see the output above)\n" "$LINENO" >&2' ERR
@@ -74,6 +77,10 @@ USE_SYSTEMD=1
 NGINX_DOMAIN=
 TLS_CERT=
 TLS_KEY=
+# Set below; initialised here so that a variable of the same name in the caller's environment
+# (npm exports NODE to the scripts it runs) is never taken for ours.
+NODE=
+RUN_GROUP=
 
 # The value of option $1, whose next argument ($2) must exist.
 need_value() {
@@ -268,7 +275,7 @@ ensure_node() {
 			say "using the system Node $("$NODE" -v) at $NODE"
 		fi
 	fi
-	if [[ -z ${NODE:-} ]]; then
+	if [[ -z $NODE ]]; then
 		version=$(pinned_node_version)
 		NODE=$RUNTIME_DIR/node_modules/.bin/node
 		if [[ -x $NODE && $("$NODE" -v 2>/dev/null) == "v$version" ]]; then
@@ -292,38 +299,63 @@ ensure_node() {
 
 # --- 3. copy and build the application ------------------------------------------------------
 
-# One hash over every file of the source tree that gets installed (names and contents).
+# One hash over the part of the source tree that gets installed: every name, type and mode,
+# and every file's contents.
 source_fingerprint() {
 	(
 		cd -- "$SOURCE_DIR"
-		find . \( -name node_modules -o -name .git -o -path ./dist -o -path ./data -o -path ./config/local.yml \) -prune \
-			-o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum | cut -d ' ' -f 1
-	)
+		local skip=(\( -name node_modules -o -name .git -o -path ./dist -o -path ./data -o -path ./config/local.yml \) -prune)
+		find . "${skip[@]}" -o -printf '%y %m %p\n' | LC_ALL=C sort
+		find . "${skip[@]}" -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+	) | sha256sum | cut -d ' ' -f 1
 }
 
+# Copies the source tree into the folder $1 (everything but node_modules, dist, data, .git and a
+# local config/local.yml): rsync when present, else cp -a after emptying the folder.
 copy_source() {
-	mkdir -p -- "$APP_DIR"
+	local target=$1 entry name
+	mkdir -p -- "$target"
 	if command -v rsync >/dev/null; then
-		# Excluded paths are also protected from --delete, so node_modules and dist stay for reuse.
+		# Excluded paths are also protected from --delete: node_modules and dist stay.
 		rsync -rlt --delete --exclude=node_modules --exclude=.git --exclude=/dist --exclude=/data \
-			--exclude=/config/local.yml "$SOURCE_DIR/" "$APP_DIR/"
+			--exclude=/config/local.yml "$SOURCE_DIR/" "$target/"
 		return
 	fi
-	# No rsync: empty the folder except node_modules and dist, then copy afresh.
-	find "$APP_DIR" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name dist -exec rm -rf -- {} +
-	local entry name
+	find "$target" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name dist -exec rm -rf -- {} +
 	for entry in "$SOURCE_DIR"/* "$SOURCE_DIR"/.[!.]* "$SOURCE_DIR"/..?*; do
 		[[ -e $entry || -L $entry ]] || continue
 		name=$(basename -- "$entry")
 		case $name in node_modules | dist | data | .git) continue ;; esac
-		cp -a --no-preserve=ownership -- "$entry" "$APP_DIR/"
+		cp -a --no-preserve=ownership -- "$entry" "$target/"
 	done
 	# Nested node_modules or .git folders (in plugins) are not installed either.
-	find "$APP_DIR" \( -path "$APP_DIR/node_modules" -o -path "$APP_DIR/dist" \) -prune \
+	find "$target" \( -path "$target/node_modules" -o -path "$target/dist" \) -prune \
 		-o \( -name node_modules -o -name .git \) -prune -exec rm -rf -- {} +
-	rm -f -- "$APP_DIR/config/local.yml"
+	rm -f -- "$target/config/local.yml"
 }
 
+# npm ci (unless node_modules already matches the lock file $2) and a clean build, in folder $1.
+build_in() {
+	local dir=$1 lock_hash=$2
+	cd -- "$dir"
+	if [[ $(cat node_modules/.opora-lock 2>/dev/null) != "$lock_hash" ]]; then
+		say "installing dependencies (npm ci)"
+		if ! npm ci --include=dev --no-audit --no-fund; then
+			die "npm ci failed (see above). If npm says package.json and package-lock.json are not in sync, the lock file of $SOURCE_DIR is incomplete: regenerate it with npm install and ship that package-lock.json"
+		fi
+		printf '%s\n' "$lock_hash" >node_modules/.opora-lock
+	fi
+	say "building (npm run build)"
+	# A clean build: compiled files of sources removed by an upgrade must not linger in dist.
+	rm -rf -- dist
+	npm run build
+	[[ -f dist/src/main.js ]] || die "the build did not produce $dir/dist/src/main.js"
+	cd -- "$SOURCE_DIR"
+}
+
+# Copies and builds the source into DIR/app. A new version is built beside the installed one
+# (DIR/app.new) and swapped in only once it built: a failed upgrade leaves the running version
+# alone. An unchanged source tree is left as it is.
 APP_CHANGED=0
 install_app() {
 	local fingerprint lock_hash
@@ -335,28 +367,35 @@ install_app() {
 		say "$APP_DIR is already built from this source tree"
 		return
 	fi
+	APP_CHANGED=1
+	if [[ $SOURCE_DIR == "$(cd -- "$APP_DIR" 2>/dev/null && pwd -P)" ]]; then
+		# install.sh of the installed copy itself: the sources are in place already.
+		build_in "$APP_DIR" "$lock_hash"
+		printf '%s\n' "$fingerprint" >"$APP_DIR/dist/.opora-source"
+		return
+	fi
+
+	STAGE_DIR=$PREFIX/app.new
+	rm -rf -- "$STAGE_DIR"
+	say "copying $SOURCE_DIR to $STAGE_DIR"
+	copy_source "$STAGE_DIR"
+	if [[ $(cat "$APP_DIR/node_modules/.opora-lock" 2>/dev/null) == "$lock_hash" ]]; then
+		# Same lock file: reuse the installed dependencies (hard links, nothing is copied).
+		cp -al -- "$APP_DIR/node_modules" "$STAGE_DIR/node_modules"
+	fi
+	build_in "$STAGE_DIR" "$lock_hash"
+	printf '%s\n' "$fingerprint" >"$STAGE_DIR/dist/.opora-source"
+
 	if service_active; then
-		say "stopping opora.service for the upgrade"
+		say "stopping opora.service to switch versions"
 		systemctl stop opora.service
 	fi
-	if [[ $SOURCE_DIR != "$(cd -- "$APP_DIR" 2>/dev/null && pwd -P)" ]]; then
-		say "copying $SOURCE_DIR to $APP_DIR"
-		copy_source
-	fi
-	cd -- "$APP_DIR"
-	if [[ $(cat node_modules/.opora-lock 2>/dev/null) != "$lock_hash" ]]; then
-		say "installing dependencies (npm ci)"
-		npm ci --include=dev --no-audit --no-fund
-		printf '%s\n' "$lock_hash" >node_modules/.opora-lock
-	fi
-	say "building (npm run build)"
-	# A clean build: compiled files of sources removed by an upgrade must not linger in dist.
-	rm -rf -- dist
-	npm run build
-	[[ -f dist/src/main.js ]] || die "the build did not produce $APP_DIR/dist/src/main.js"
-	printf '%s\n' "$fingerprint" >dist/.opora-source
-	cd -- "$SOURCE_DIR"
-	APP_CHANGED=1
+	rm -rf -- "$PREFIX/app.old"
+	if [[ -e $APP_DIR ]]; then mv -- "$APP_DIR" "$PREFIX/app.old"; fi
+	mv -- "$STAGE_DIR" "$APP_DIR"
+	STAGE_DIR=
+	rm -rf -- "$PREFIX/app.old"
+	say "installed the new build in $APP_DIR"
 }
 
 # --- 4. database and configuration ----------------------------------------------------------
@@ -430,6 +469,11 @@ write_config() {
 			printf '# database_url: unset, so the embedded database under data_dir is used.\n'
 		fi
 		printf 'secret_key: %s\n' "$(yaml_quote "$secret")"
+		# Served over HTTPS (nginx on this host sets X-Forwarded-Proto, which the app trusts from
+		# loopback): the session cookie may then only travel encrypted.
+		if [[ $APP_URL == https://* ]]; then
+			printf 'session:\n  secure_cookie: true\n'
+		fi
 	} >"$temp"
 	chmod 0640 -- "$temp"
 	chown "root:$RUN_GROUP" -- "$temp"
@@ -600,6 +644,7 @@ if ((USE_SYSTEMD)); then
 	install_service
 	wait_until_ready
 else
+	if ((APP_CHANGED)); then say "if Opora was running from $APP_DIR, restart it now to run the new build"; fi
 	say "--no-systemd: start Opora with"
 	say "  CONFIG_DIR=$CONFIG_DIR NODE_ENV=production $NODE $APP_DIR/dist/src/main.js"
 	say "  as user $RUN_USER, from $APP_DIR"

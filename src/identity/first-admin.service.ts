@@ -27,6 +27,8 @@ export class FirstAdminService {
   /** Returns the setup link when one was issued (for the log and for tests). */
   async ensure(): Promise<string | undefined> {
     const link = await this.uow.transaction(async () => {
+      // Several nodes starting together on an empty database must create one admin, not race.
+      await this.uow.lockForTransaction('opora.first-admin');
       let admin = await this.users.findByUsername(FIRST_ADMIN_USERNAME);
       if (!admin) {
         if (await this.users.anyExists()) return undefined;

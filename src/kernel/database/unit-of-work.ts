@@ -55,6 +55,17 @@ export class UnitOfWork {
   }
 
   /**
+   * Waits for, then holds until the open transaction ends, a lock named `name` shared by every
+   * node on the database (a PostgreSQL transaction-level advisory lock). On the embedded database
+   * one process owns the data and transactions already run one at a time.
+   */
+  async lockForTransaction(name: string): Promise<void> {
+    const open = this.frames.getStore();
+    if (!open) throw new Error(`lockForTransaction("${name}") needs an open transaction`);
+    await open.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+  }
+
+  /**
    * Runs `callback` after the open transaction commits, or at once when none is open. The callback
    * is responsible for its own errors: it runs detached from the caller.
    */
