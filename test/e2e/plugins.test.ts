@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -10,6 +10,7 @@ import { PLUGIN_COMMANDS } from '../../src/kernel/plugins/plugin.commands';
 import { PluginRegistry, type PluginView } from '../../src/kernel/plugins/plugin-registry.service';
 import { freshDatabaseUrl } from '../harness/test-db';
 import { csrfOf, signedInAgent } from '../support/forms';
+import { tempDir } from '../support/temp-dir';
 
 // Fixture plugins compiled by ts-jest must sit inside the repository; manifests that are not even
 // JSON must not (jest reads every package.json it finds). So the modules folder the app gets is a
@@ -31,7 +32,7 @@ const BROKEN: Record<string, string> = {
 };
 
 function modulesDirWithFixtures(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'opora-plugins-'));
+  const dir = tempDir('plugins');
   for (const name of readdirSync(FIXTURES)) symlinkSync(join(FIXTURES, name), join(dir, name), 'dir');
   for (const [name, manifest] of Object.entries(BROKEN)) {
     mkdirSync(join(dir, name));
@@ -64,7 +65,7 @@ describe('plugin system', () => {
         HOST: '127.0.0.1',
         LOG__LEVEL: 'fatal',
         CONFIG_DIR: join(tmpdir(), 'opora-no-config'),
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'opora-app-')),
+        DATA_DIR: tempDir('app'),
         DATABASE_URL: await freshDatabaseUrl('plugins'),
         // Low, so the never-resolving handler is given up on quickly.
         HOOKS__HANDLER_TIMEOUT_MS: '300',

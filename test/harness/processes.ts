@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,8 +63,10 @@ let logCounter = 0;
 /** Spawns a child and resolves once it is ready; kills it and rejects (with its log tail) otherwise. */
 export async function startProcess(options: StartOptions): Promise<StartedProcess> {
   const dir = harnessDir();
-  const logFile = join(dir, `${options.name}-${process.pid}-${++logCounter}.log`);
-  const logFd = openSync(logFile, 'a');
+  // A worker runs several test files, each with its own copy of this module (and counter): the
+  // random part keeps their log files apart, and 'wx' refuses to ever share one.
+  const logFile = join(dir, `${options.name}-${process.pid}-${++logCounter}-${randomBytes(3).toString('hex')}.log`);
+  const logFd = openSync(logFile, 'wx');
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../harness/free-port';
 import { startProcess, type StartedProcess } from '../harness/processes';
+import { tempDir } from './temp-dir';
 
 /** The project root and the Node 24 binary every npm script runs on. */
 export const ROOT = join(__dirname, '..', '..');
@@ -22,7 +23,7 @@ export function processEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
     HOME: process.env.HOME,
     LOG__LEVEL: 'info',
     CONFIG_DIR: join(tmpdir(), 'opora-no-config'),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'opora-proc-')),
+    DATA_DIR: tempDir('proc'),
     ...extra,
   };
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, type RunningApp } from '../../src/kernel/boot/start';
 import { freshDatabaseUrl } from '../harness/test-db';
+import { tempDir } from './temp-dir';
 
 export type Backend = 'embedded' | 'postgres';
 
@@ -15,7 +16,7 @@ export interface TestApp extends RunningApp {
  * PostgreSQL backend) its own database, and waits until it is ready.
  */
 export async function startTestApp(backend: Backend = 'postgres', env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'opora-app-'));
+  const dataDir = env.DATA_DIR ?? tempDir('app');
   const databaseUrl = backend === 'postgres' ? await freshDatabaseUrl('app') : undefined;
   const running = await start({
     PORT: '0',

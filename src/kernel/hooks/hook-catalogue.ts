@@ -55,7 +55,7 @@ export type FilterEntry = { kind: 'filter'; value: unknown; context: unknown };
 
 // Fails to compile (here) if any entry, including one a plugin merged in, has neither shape.
 type EveryEntryWellFormed<T extends Record<keyof HookCatalogue, ActionEntry | FilterEntry>> = T;
-type CheckedCatalogue = EveryEntryWellFormed<HookCatalogue>;
+export type CheckedCatalogue = EveryEntryWellFormed<HookCatalogue>;
 
 export type HookName = keyof HookCatalogue & string;
 
