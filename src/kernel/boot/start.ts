@@ -16,6 +16,7 @@ import { verifySecretFingerprint } from '../security/secret-fingerprint';
 import { HookBus } from '../hooks/hook-bus';
 import { coreVersion } from '../version';
 import { EXIT, prepareConfig, StartupError } from './prepare';
+import { checkRuntime } from './runtime';
 
 export interface RunningApp {
   readonly app: NestExpressApplication;
@@ -35,6 +36,7 @@ export interface StartOptions {
  * the web server, then the database connection in the background (so /readyz can say "not yet").
  */
 export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+  checkRuntime();
   const config = prepareConfig(env);
   let releaseLock = () => {};
   if (config.embedded) {
