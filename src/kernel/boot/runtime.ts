@@ -2,12 +2,12 @@ import { EXIT, StartupError } from './prepare';
 
 export const REQUIRED_NODE_MAJOR = 24;
 
-/** Refuses to start on a Node.js other than the LTS line Opora is built and tested on. */
+/** Refuses to start on a Node.js older than the LTS line Opora is built and tested on. */
 export function checkRuntime(version: string = process.versions.node): void {
   const major = Number(version.split('.')[0]);
-  if (major !== REQUIRED_NODE_MAJOR) {
+  if (!(major >= REQUIRED_NODE_MAJOR)) {
     throw new StartupError(
-      `Node.js ${REQUIRED_NODE_MAJOR} is required, this is ${version}: start Opora through npm (npm start), which uses the Node ${REQUIRED_NODE_MAJOR} installed by npm ci, or install Node ${REQUIRED_NODE_MAJOR}`,
+      `Node.js ${REQUIRED_NODE_MAJOR} or newer is required, this is ${version}: start Opora through npm (npm start), which uses the Node ${REQUIRED_NODE_MAJOR} installed by npm ci, or install Node ${REQUIRED_NODE_MAJOR}`,
       EXIT.config,
     );
   }
