@@ -82,6 +82,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         const timer = setTimeout(() => server.closeAllConnections(), grace);
         await closed;
         clearTimeout(timer);
+        // After-commit actions of the last requests may still be running; let them finish first.
+        await hooks.settled();
         await app.close();
         await database.stop();
         releaseLock();
