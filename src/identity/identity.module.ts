@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
+import { ProfileController } from './profile.controller';
+import { ProfileService } from './profile.service';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
 import { UserTokenRepository } from './user-token.repository';
@@ -7,8 +9,8 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController],
-  providers: [AuthService, FirstAdminService, UserRepository, UserTokenRepository],
+  controllers: [AuthController, ProfileController],
+  providers: [AuthService, ProfileService, FirstAdminService, UserRepository, UserTokenRepository],
   exports: [AuthService, FirstAdminService, UserRepository],
 })
 export class IdentityModule {}

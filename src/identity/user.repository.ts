@@ -47,6 +47,10 @@ export class UserRepository {
     await this.repo.update({ id }, { passwordHash });
   }
 
+  async setPreferences(id: string, locale: string, timeZone: string): Promise<void> {
+    await this.repo.update({ id }, { locale, timeZone });
+  }
+
   async makeAdmin(id: string): Promise<void> {
     await this.repo.update({ id }, { isAdmin: true, active: true });
   }

@@ -7,6 +7,7 @@ import type { Actor } from './actor';
  */
 export const PERMISSIONS = {
   'dashboard.view': 'See the dashboard',
+  'profile.edit': 'Change one\'s own language, time zone and sessions',
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',
 } as const;
@@ -22,8 +23,10 @@ export const RequirePermission = (permission: Permission) => SetMetadata(PERMISS
 /** A route anyone may open (sign-in, setup, health, static). */
 export const Public = () => SetMetadata(PERMISSION_KEY, PUBLIC_ROUTE);
 
-/** Whether an actor holds a permission. Administrators hold all; everyone signed in sees the dashboard. */
+/** What everyone signed in may do, whatever their role. */
+const EVERYONE: ReadonlySet<Permission> = new Set<Permission>(['dashboard.view', 'profile.edit']);
+
+/** Whether an actor holds a permission. Administrators hold all; everyone signed in holds EVERYONE's. */
 export function actorCan(actor: Actor, permission: Permission): boolean {
-  if (actor.isAdmin) return true;
-  return permission === 'dashboard.view';
+  return actor.isAdmin || EVERYONE.has(permission);
 }
