@@ -15,7 +15,7 @@ const alice: User = {
   displayName: 'Alice',
   email: null,
   passwordHash: 'hash:right password here',
-  isAdmin: false,
+  roles: ['agent'],
   locale: 'ru',
   timeZone: 'Europe/Moscow',
   active: true,

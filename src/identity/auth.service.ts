@@ -77,10 +77,10 @@ export class AuthService {
       const existing = await this.users.findByUsername(username);
       if (existing) {
         await this.users.setPassword(existing.id, passwordHash);
-        await this.users.makeAdmin(existing.id);
-        return toActor({ ...existing, isAdmin: true });
+        await this.users.grantRole(existing.id, 'administrator');
+        return toActor((await this.users.findById(existing.id))!);
       }
-      return toActor(await this.users.create({ username, passwordHash, isAdmin: true }));
+      return toActor(await this.users.create({ username, passwordHash, roles: ['administrator'] }));
     });
   }
 }

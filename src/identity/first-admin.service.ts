@@ -32,7 +32,7 @@ export class FirstAdminService {
       let admin = await this.users.findByUsername(FIRST_ADMIN_USERNAME);
       if (!admin) {
         if (await this.users.anyExists()) return undefined;
-        admin = await this.users.create({ username: FIRST_ADMIN_USERNAME, displayName: 'Administrator', isAdmin: true });
+        admin = await this.users.create({ username: FIRST_ADMIN_USERNAME, displayName: 'Administrator', roles: ['administrator'] });
       }
       if (admin.passwordHash || (await this.tokens.hasLive(admin.id, SETUP_PURPOSE))) return undefined;
       const token = newToken();

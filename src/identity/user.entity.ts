@@ -1,8 +1,8 @@
+import type { Role } from '../kernel/security/roles';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * A person who signs in: staff or requester. The foundation keeps the essentials (name, password
- * hash, admin flag, language and time zone); identity management extends it.
+ * A person who signs in: staff or requester, with their roles, language and time zone.
  */
 @Entity('users')
 // Unique on lower(username): TypeORM cannot describe an expression index, the migration owns it.
@@ -24,8 +24,10 @@ export class User {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash!: string | null;
 
-  @Column({ name: 'is_admin', type: 'boolean', default: false })
-  isAdmin!: boolean;
+  /** Several at once; see src/kernel/security/roles.ts for what each grants. */
+  @Index('users_roles_idx', { synchronize: false })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  roles!: Role[];
 
   @Column({ type: 'text', nullable: true })
   locale!: string | null;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../kernel/security/actor';
+import type { Role } from '../kernel/security/roles';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { User } from './user.entity';
 
@@ -8,7 +9,7 @@ export interface NewUser {
   displayName?: string;
   email?: string | null;
   passwordHash?: string | null;
-  isAdmin?: boolean;
+  roles?: Role[];
 }
 
 /** The only place that queries users; takes its handle from the unit of work. */
@@ -51,8 +52,14 @@ export class UserRepository {
     await this.repo.update({ id }, { locale, timeZone });
   }
 
-  async makeAdmin(id: string): Promise<void> {
-    await this.repo.update({ id }, { isAdmin: true, active: true });
+  /** Adds a role (once) and reactivates the account. */
+  async grantRole(id: string, role: Role): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ roles: () => `CASE WHEN :role = ANY (roles) THEN roles ELSE array_append(roles, :role) END`, active: true })
+      .where('id = :id', { id, role })
+      .execute();
   }
 }
 
@@ -61,7 +68,8 @@ export function toActor(user: User): Actor {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
-    isAdmin: user.isAdmin,
+    roles: user.roles,
+    isAdmin: user.roles.includes('administrator'),
     locale: user.locale,
     timeZone: user.timeZone,
   };

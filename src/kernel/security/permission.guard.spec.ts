@@ -12,7 +12,15 @@ class Routes {
   forgotten() {}
 }
 
-const actor = (isAdmin: boolean): Actor => ({ id: 'u1', username: 'u', displayName: 'U', isAdmin, locale: null, timeZone: null });
+const actor = (isAdmin: boolean): Actor => ({
+  id: 'u1',
+  username: 'u',
+  displayName: 'U',
+  roles: isAdmin ? ['administrator'] : ['agent'],
+  isAdmin,
+  locale: null,
+  timeZone: null,
+});
 
 function contextFor(handler: keyof Routes, user?: Actor): ExecutionContext {
   return {

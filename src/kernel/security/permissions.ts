@@ -1,9 +1,10 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Actor } from './actor';
+import { rolesGrant } from './roles';
 
 /**
  * Named permissions. Every route declares one (or is explicitly public); a test walks every route
- * and fails on one without a declaration. Identity management replaces the role rules below.
+ * and fails on one without a declaration. Roles grant them (roles.ts).
  */
 export const PERMISSIONS = {
   'dashboard.view': 'See the dashboard',
@@ -23,10 +24,7 @@ export const RequirePermission = (permission: Permission) => SetMetadata(PERMISS
 /** A route anyone may open (sign-in, setup, health, static). */
 export const Public = () => SetMetadata(PERMISSION_KEY, PUBLIC_ROUTE);
 
-/** What everyone signed in may do, whatever their role. */
-const EVERYONE: ReadonlySet<Permission> = new Set<Permission>(['dashboard.view', 'profile.edit']);
-
-/** Whether an actor holds a permission. Administrators hold all; everyone signed in holds EVERYONE's. */
+/** Whether an actor holds a permission, through any of their roles. */
 export function actorCan(actor: Actor, permission: Permission): boolean {
-  return actor.isAdmin || EVERYONE.has(permission);
+  return rolesGrant(actor.roles, permission);
 }
