@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { COMMANDS, CommandError } from './kernel/cli/commands';
+import { CommandError } from './kernel/cli/command-spec';
+import { COMMANDS } from './kernel/cli/commands';
 import { sendToRunningServer } from './kernel/cli/control-channel';
 import { CORE_SCHEMA } from './kernel/database/core-schema';
 import { DatabaseService } from './kernel/database/database.service';

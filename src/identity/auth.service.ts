@@ -8,6 +8,7 @@ import { PASSWORD_MIN_LENGTH, passwordProblems } from '../kernel/security/passwo
 import { tokenDigest } from '../kernel/security/tokens';
 import { DomainError } from '../kernel/web/domain-error';
 import { SETUP_PURPOSE } from './first-admin.service';
+import { checkUserName } from './user-name';
 import { UserTokenRepository } from './user-token.repository';
 import { toActor, UserRepository } from './user.repository';
 
@@ -71,7 +72,7 @@ export class AuthService {
   async createAdmin(username: string, password: string): Promise<Actor> {
     const problems = passwordProblems(password, username);
     if (problems.length) throw new DomainError('password_rejected', problems[0], 400, { count: PASSWORD_MIN_LENGTH });
-    if (!/^[\p{L}\p{N}._@-]{1,200}$/u.test(username)) throw new DomainError('username_invalid', 'validation.username_invalid', 400);
+    checkUserName(username);
     const passwordHash = await this.hasher.hash(password);
     return this.uow.transaction(async () => {
       const existing = await this.users.findByUsername(username);

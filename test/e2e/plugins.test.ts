@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuthService } from '../../src/identity/auth.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
 import { start, type RunningApp } from '../../src/kernel/boot/start';
-import { CommandError } from '../../src/kernel/cli/commands';
+import { CommandError } from '../../src/kernel/cli/command-spec';
 import { HookBus } from '../../src/kernel/hooks/hook-bus';
 import { PLUGIN_COMMANDS } from '../../src/kernel/plugins/plugin.commands';
 import { PluginRegistry, type PluginView } from '../../src/kernel/plugins/plugin-registry.service';
@@ -75,8 +76,7 @@ describe('plugin system', () => {
     await app.boot.database.connect();
     const auth = app.app.get(AuthService);
     await auth.createAdmin('plugin-admin', PASSWORD);
-    const plain = await auth.createAdmin('plain-user', PASSWORD);
-    await app.boot.database.dataSource.query(`UPDATE users SET is_admin = false WHERE id = $1`, [plain.id]);
+    await app.app.get(UserAdminService).create({ username: 'plain-user', roles: ['agent'], password: PASSWORD });
     admin = await signIn('plugin-admin');
   });
   afterAll(async () => {

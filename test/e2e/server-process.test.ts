@@ -45,6 +45,11 @@ describe('the server as a process on the embedded database', () => {
     const created = runCli(app.env, ['admin:create', '--username', 'ops', '--password-stdin'], 'a sufficiently long pass\n');
     expect(created).toMatchObject({ status: 0, stdout: 'administrator "ops" is ready\n' });
     expect(await signIn(app.url, 'ops', 'a sufficiently long pass')).toBe(303);
+    const agent = runCli(app.env, ['user:create', '--username', 'agent.smith', '--roles', 'agent,specialist', '--password-stdin'], 'agent password long\n');
+    expect(agent).toMatchObject({ status: 0, stdout: 'user "agent.smith" created with roles agent, specialist\n' });
+    expect(await signIn(app.url, 'agent.smith', 'agent password long')).toBe(303);
+    const unknownRole = runCli(app.env, ['user:create', '--username', 'x', '--roles', 'wizard']);
+    expect(unknownRole).toMatchObject({ status: 1, stderr: 'opora: Unknown role: wizard.\n' });
     const migrate = runCli(app.env, ['migrate']);
     expect(migrate).toMatchObject({ status: 0, stdout: 'database schema is current\n' });
   });

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { COMMANDS, CommandError, type CommandInput } from './commands';
+import { CommandError, type CommandInput } from './command-spec';
+import { COMMANDS } from './commands';
 
 /**
  * While the server owns the embedded database, no other process may open it. The CLI then hands

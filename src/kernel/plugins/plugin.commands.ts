@@ -1,15 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { CommandError as CommandErrorClass, CommandSpec } from '../cli/commands';
+import { CommandError, type CommandSpec } from '../cli/command-spec';
 import { I18nService } from '../i18n/i18n.service';
 import { DomainError } from '../web/domain-error';
 import { PluginRegistry } from './plugin-registry.service';
 
 /** Fails the command with a one-line message (no stack trace) for the operator. */
 function refuse(message: string): never {
-  // Required on demand: commands.ts imports this file to build its table, so a top-level import
-  // would be circular and could leave that table without these commands.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CommandError } = require('../cli/commands') as { CommandError: typeof CommandErrorClass };
   throw new CommandError(message);
 }
 
