@@ -87,9 +87,10 @@ export class DatabaseService extends DataSourceProvider {
   async readiness(): Promise<{ database: boolean; migrations: boolean }> {
     if (this.stateValue !== 'ready' || !this.source || !this.migrator) return { database: false, migrations: false };
     try {
+      // The timer must not keep the process alive after the answer came (unref'd).
       await Promise.race([
         this.source.query('SELECT 1'),
-        sleep(2000).then(() => Promise.reject(new Error('timed out'))),
+        sleep(2000, undefined, { ref: false }).then(() => Promise.reject(new Error('timed out'))),
       ]);
     } catch {
       return { database: false, migrations: false };
