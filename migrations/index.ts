@@ -1,9 +1,15 @@
 import type { MigrationClass } from '../src/kernel/database/migrator';
 import { Foundation1764000000000 } from './1764000000000-foundation';
+import { AuditLog1764000000100 } from './1764000000100-audit-log';
+import { ApiTokens1764000000200 } from './1764000000200-api-tokens';
+import { GroupsOrganisations1764000000300 } from './1764000000300-groups-organisations';
 import { UserRoles1764000000400 } from './1764000000400-user-roles';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   Foundation1764000000000,
+  AuditLog1764000000100,
+  ApiTokens1764000000200,
+  GroupsOrganisations1764000000300,
   UserRoles1764000000400,
 ];

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { IdentityModule } from './identity/identity.module';
+import { AuditModule } from './kernel/audit/audit.module';
 import type { BootContext } from './kernel/boot/boot-context';
 import { KernelModule } from './kernel/kernel.module';
 import { PluginRouteGuard } from './kernel/plugins/plugin-routes';
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(boot: BootContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(boot), IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
+      imports: [KernelModule.forRoot(boot), AuditModule, IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
       providers: [
         // First: a disabled plugin's route must look missing before anyone is asked to sign in.
         { provide: APP_GUARD, useExisting: PluginRouteGuard },

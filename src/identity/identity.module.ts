@@ -1,7 +1,19 @@
 import { Module } from '@nestjs/common';
+import { ApiTokenApiController } from './api/api-token.api.controller';
+import { UserApiRepository } from './api/user-api.repository';
+import { UserApiService } from './api/user-api.service';
+import { UserApiController } from './api/user.api.controller';
 import { AuthController } from './auth.controller';
+import { WorkGroupController } from './groups/work-group.controller';
+import { WorkGroupRepository } from './groups/work-group.repository';
+import { WorkGroupService } from './groups/work-group.service';
+import { OrganisationController } from './organisations/organisation.controller';
+import { OrganisationRepository } from './organisations/organisation.repository';
+import { OrganisationService } from './organisations/organisation.service';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
+import { ApiTokenRepository } from './tokens/api-token.repository';
+import { ApiTokenService } from './tokens/api-token.service';
 import { UserAdminService } from './user-admin.service';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
@@ -10,8 +22,8 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController, ProfileController],
-  providers: [AuthService, ProfileService, UserAdminService, FirstAdminService, UserRepository, UserTokenRepository],
-  exports: [AuthService, UserAdminService, FirstAdminService, UserRepository],
+  controllers: [AuthController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
+  providers: [AuthService, ProfileService, UserAdminService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
+  exports: [AuthService, UserAdminService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

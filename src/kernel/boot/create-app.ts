@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from '../../app.module';
+import { apiTokenMiddleware } from '../../identity/tokens/api-token.middleware';
+import { ApiTokenService } from '../../identity/tokens/api-token.service';
 import { UserRepository } from '../../identity/user.repository';
 import { DatabaseUnavailableError } from '../database/database-errors';
 import { I18nService } from '../i18n/i18n.service';
@@ -14,6 +16,7 @@ import { projectRoot } from '../paths';
 import { PostgresSessionStore } from '../security/session-store';
 import { sessionActorMiddleware } from '../security/session-actor.middleware';
 import { ErrorFilter } from '../web/error.filter';
+import { ApiDocs, withApiDocs } from '../web/openapi';
 import { ViewEngineHolder } from '../web/view-engine.holder';
 import type { BootContext } from './boot-context';
 
@@ -25,7 +28,7 @@ const LANG_COOKIE = 'opora.lang';
  * (permission, CSRF), routes and the error filter.
  */
 export async function createApp(boot: BootContext): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(boot), {
+  const app = await NestFactory.create<NestExpressApplication>(withApiDocs(AppModule.forRoot(boot)), {
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
@@ -83,6 +86,9 @@ export async function createApp(boot: BootContext): Promise<NestExpressApplicati
   );
   const users = app.get(UserRepository);
   app.use(sessionActorMiddleware((id) => users.findActor(id), config.get('session.absolute_hours') * 3_600_000));
+  // On /api/v1, `Authorization: Bearer` replaces the session's actor with the token's owner.
+  const apiTokens = app.get(ApiTokenService);
+  app.use(apiTokenMiddleware((token) => apiTokens.authenticate(token)));
 
   const i18n = app.get(I18nService);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -98,6 +104,7 @@ export async function createApp(boot: BootContext): Promise<NestExpressApplicati
   app.set('view engine', 'hbs');
   app.set('views', join(root, 'views'));
 
+  app.get(ApiDocs).attach(app);
   await app.init();
   // Errors raised by the Express middleware above (session store, actor lookup) never reach
   // Nest's filters; this handler sends them through the same rendering.

@@ -1,4 +1,5 @@
 import { IDENTITY_COMMANDS } from '../../identity/identity.commands';
+import { TOKEN_COMMANDS } from '../../identity/tokens/api-token.commands';
 import { DatabaseService } from '../database/database.service';
 import { PLUGIN_COMMANDS } from '../plugins/plugin.commands';
 import type { CommandSpec } from './command-spec';
@@ -14,5 +15,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   ...IDENTITY_COMMANDS,
+  ...TOKEN_COMMANDS,
   ...PLUGIN_COMMANDS,
 };

@@ -11,6 +11,11 @@ export const PERMISSIONS = {
   'profile.edit': 'Change one\'s own language, time zone and sessions',
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',
+  'admin.groups.manage': 'Create and change work groups, their leads and members',
+  'admin.organisations.manage': 'Create and change organisations, their departments and locations',
+  'admin.audit.view': 'See the audit log of security events (sign-ins, plugin, role and token changes)',
+  'admin.users.view': 'See every person (the API\'s user list and any user\'s record)',
+  'admin.tokens.manage': 'Revoke other people\'s API tokens',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

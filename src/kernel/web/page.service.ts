@@ -21,6 +21,9 @@ export interface PageOptions {
 const BASE_NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
   { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
+  { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
+  { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
+  { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },
 ];
 
 /**

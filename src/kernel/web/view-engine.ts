@@ -70,7 +70,8 @@ export function createViewEngine(options: ViewEngineOptions): ViewEngine {
     const cached = compiled.get(file);
     if (cached) return cached;
     const source = readFileSync(file, 'utf8');
-    const view: CompiledView = { template: hbs.compile(source), layout: LAYOUT_DECLARATION.exec(source)?.[1] };
+    // preventIndent: an indented partial call must not indent every line of a <textarea> it prints.
+    const view: CompiledView = { template: hbs.compile(source, { preventIndent: true }), layout: LAYOUT_DECLARATION.exec(source)?.[1] };
     if (options.cache) compiled.set(file, view);
     return view;
   }

@@ -1,0 +1,45 @@
+import { Get, Param, Query, Req } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { RequirePermission } from '../../kernel/security/permissions';
+import { ApiErrorDto } from '../../kernel/web/openapi';
+import { AnyScope, ApiV1Controller, RequireScope } from '../tokens/api-scope';
+import { UserApiService } from './user-api.service';
+import { MeDto, USER_PAGE_DEFAULT, UserDto, UserIdParam, UserPageDto, UserPageQuery } from './user.dto';
+
+/** /api/v1/me and /api/v1/users. */
+@ApiV1Controller('', 'users')
+export class UserApiController {
+  constructor(private readonly users: UserApiService) {}
+
+  @Get('me')
+  @RequirePermission('profile.edit')
+  @AnyScope()
+  @ApiOperation({ summary: 'The caller, and the scopes of the token used' })
+  @ApiOkResponse({ type: MeDto })
+  async me(@Req() req: Request): Promise<MeDto> {
+    const user = await this.users.me(req.actor!);
+    return Object.assign(new MeDto(), UserDto.from(user), { scopes: req.apiScopes ? [...req.apiScopes] : null });
+  }
+
+  @Get('users')
+  @RequirePermission('admin.users.view')
+  @RequireScope('users:read')
+  @ApiOperation({ summary: 'People in user-name order, a page at a time (no total count)' })
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Req() req: Request, @Query() query: UserPageQuery): Promise<UserPageDto> {
+    const page = await this.users.page(req.actor!, query.cursor, query.limit ?? USER_PAGE_DEFAULT);
+    return { items: page.users.map((user) => UserDto.from(user)), nextCursor: page.nextCursor };
+  }
+
+  // Everyone signed in may ask; the service shows oneself, or anyone to those who may see every person.
+  @Get('users/:id')
+  @RequirePermission('profile.edit')
+  @RequireScope('users:read')
+  @ApiOperation({ summary: 'One person (oneself, or anyone for those allowed to see every person)' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such person, or not one the caller may see' })
+  async view(@Req() req: Request, @Param() params: UserIdParam): Promise<UserDto> {
+    return UserDto.from(await this.users.view(req.actor!, params.id));
+  }
+}
