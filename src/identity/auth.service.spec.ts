@@ -1,3 +1,4 @@
+import type { ConfigService } from '../kernel/config/config.service';
 import { HookBus } from '../kernel/hooks/hook-bus';
 import { fakeTransactions, strictFake } from '../kernel/hooks/testing/fake-data-source';
 import type { LoginThrottle, ThrottleVerdict } from '../kernel/security/login-throttle';
@@ -5,25 +6,34 @@ import type { PasswordHasher } from '../kernel/security/password-hasher';
 import { tokenDigest } from '../kernel/security/tokens';
 import { DomainError } from '../kernel/web/domain-error';
 import { AuthService } from './auth.service';
+import type { DirectorySignInService } from './directory/directory-sign-in.service';
+import { userRecord } from './testing/user-record';
 import type { User } from './user.entity';
 import type { UserTokenRepository } from './user-token.repository';
 import type { UserRepository } from './user.repository';
 
-const alice: User = {
+const alice: User = userRecord({
   id: 'u-alice',
   username: 'alice',
   displayName: 'Alice',
-  email: null,
   passwordHash: 'hash:right password here',
   roles: ['agent'],
   locale: 'ru',
   timeZone: 'Europe/Moscow',
-  active: true,
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-};
+});
 
-function newAuthService(options: { verdict?: ThrottleVerdict; user?: User | null; liveToken?: string } = {}) {
+/** What the directories answer in a test: an account, nobody, or that they cannot be reached. */
+type DirectoryAnswer = User | null | 'unavailable';
+
+interface AuthOptions {
+  verdict?: ThrottleVerdict;
+  user?: User | null;
+  liveToken?: string;
+  directory?: DirectoryAnswer;
+  localStaffSignIn?: boolean;
+}
+
+function newAuthService(options: AuthOptions = {}) {
   const calls: string[] = [];
   const users = strictFake<UserRepository>('users', {
     findByUsername: async () => (options.user === undefined ? alice : options.user),
@@ -51,7 +61,18 @@ function newAuthService(options: { verdict?: ThrottleVerdict; user?: User | null
   const fired: string[] = [];
   hooks.addAction('user.signed_in', ({ userId }) => void fired.push(`signed_in:${userId}`));
   hooks.addAction('user.sign_in_failed', ({ reason }) => void fired.push(`failed:${reason}`));
-  return { sut: new AuthService(users, tokens, hasher, throttle, hooks, uow), calls, fired, hooks };
+  const directorySignIn = strictFake<DirectorySignInService>('directorySignIn', {
+    authenticate: async (name: string, password: string) => {
+      calls.push(`directory:${name}`);
+      const answer = options.directory ?? null;
+      if (answer === 'unavailable') throw new DomainError('directory_unavailable', 'auth.errors.directory_unavailable', 503);
+      return answer && password === 'directory password' ? answer : null;
+    },
+  });
+  const config = strictFake<ConfigService>('config', {
+    get: ((key: string) => (key === 'auth.local_staff_sign_in' ? (options.localStaffSignIn ?? true) : undefined)) as ConfigService['get'],
+  });
+  return { sut: new AuthService(users, tokens, hasher, throttle, hooks, uow, directorySignIn, config), calls, fired, hooks };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -81,9 +102,55 @@ describe('AuthService.signIn', () => {
     expect(fired).toEqual(['failed:invalid_credentials']);
   });
 
-  it('answers an unknown user exactly like a wrong password', async () => {
-    const { sut } = newAuthService({ user: null });
+  it('answers an unknown user exactly like a wrong password, after asking the directories', async () => {
+    const { sut, calls } = newAuthService({ user: null });
     expect(await codeOf(sut.signIn('nobody', 'whatever', '10.0.0.1'))).toBe('401 invalid_credentials');
+    expect(calls).toEqual(['directory:nobody', 'failure:10.0.0.1:nobody']);
+  });
+
+  it('never asks the directories about an account with a local password', async () => {
+    const { sut, calls } = newAuthService({ directory: { ...alice, id: 'u-other' } });
+    expect(await codeOf(sut.signIn('alice', 'directory password', '10.0.0.1'))).toBe('401 invalid_credentials');
+    expect(calls).not.toContain('directory:alice');
+  });
+
+  it('signs in a directory user (no local password) through the directories', async () => {
+    const fromDirectory = userRecord({ id: 'u-dir', username: 'dora', directoryId: 'd-1', roles: ['agent', 'requester'] });
+    const { sut, calls, fired, hooks } = newAuthService({ user: fromDirectory, directory: fromDirectory });
+    await expect(sut.signIn('dora', 'directory password', '10.0.0.1')).resolves.toMatchObject({ id: 'u-dir' });
+    await hooks.settled();
+    expect(calls).toEqual(['directory:dora', 'success:dora']);
+    expect(fired).toEqual(['signed_in:u-dir']);
+  });
+
+  it('tells a person when the directory cannot be reached, without counting it as a wrong password', async () => {
+    const { sut, calls, fired, hooks } = newAuthService({ user: null, directory: 'unavailable' });
+    expect(await codeOf(sut.signIn('dora', 'directory password', '10.0.0.1'))).toBe('503 directory_unavailable');
+    await hooks.settled();
+    expect(calls).toEqual(['directory:dora']);
+    expect(fired).toEqual(['failed:directory_unavailable']);
+  });
+
+  describe('with local sign-in turned off for staff', () => {
+    it('refuses staff with a local password, after checking it', async () => {
+      const { sut, fired, hooks } = newAuthService({ localStaffSignIn: false });
+      expect(await codeOf(sut.signIn('alice', 'right password here', '10.0.0.1'))).toBe('403 local_sign_in_disabled');
+      await hooks.settled();
+      expect(fired).toEqual(['failed:local_sign_in_disabled']);
+    });
+
+    it('still answers a wrong password as invalid (says nothing about the account)', async () => {
+      const { sut } = newAuthService({ localStaffSignIn: false });
+      expect(await codeOf(sut.signIn('alice', 'wrong', '10.0.0.1'))).toBe('401 invalid_credentials');
+    });
+
+    it.each([
+      ['an administrator (the break-glass account)', ['administrator', 'agent'] as const],
+      ['a requester', ['requester'] as const],
+    ])('lets %s in with the local password', async (_who, roles) => {
+      const { sut } = newAuthService({ localStaffSignIn: false, user: { ...alice, roles: [...roles] } });
+      await expect(sut.signIn('alice', 'right password here', '10.0.0.1')).resolves.toMatchObject({ id: 'u-alice' });
+    });
   });
 
   it('refuses a deactivated user even with the right password', async () => {

@@ -4,6 +4,13 @@ import { UserApiRepository } from './api/user-api.repository';
 import { UserApiService } from './api/user-api.service';
 import { UserApiController } from './api/user.api.controller';
 import { AuthController } from './auth.controller';
+import { DirectoryAccountService } from './directory/directory-account.service';
+import { DirectoryController } from './directory/directory.controller';
+import { DirectoryRepository } from './directory/directory.repository';
+import { DirectoryService } from './directory/directory.service';
+import { DirectorySignInService } from './directory/directory-sign-in.service';
+import { DirectorySyncJob } from './directory/directory-sync.job';
+import { DirectorySyncService } from './directory/directory-sync.service';
 import { WorkGroupController } from './groups/work-group.controller';
 import { WorkGroupRepository } from './groups/work-group.repository';
 import { WorkGroupService } from './groups/work-group.service';
@@ -15,6 +22,7 @@ import { ProfileService } from './profile.service';
 import { ApiTokenRepository } from './tokens/api-token.repository';
 import { ApiTokenService } from './tokens/api-token.service';
 import { UserAdminService } from './user-admin.service';
+import { UserRoleService } from './user-role.service';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
 import { UserTokenRepository } from './user-token.repository';
@@ -22,8 +30,8 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
-  providers: [AuthService, ProfileService, UserAdminService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
-  exports: [AuthService, UserAdminService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
+  controllers: [AuthController, DirectoryController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
+  providers: [AuthService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
+  exports: [AuthService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

@@ -1,5 +1,6 @@
 import type { Role } from '../kernel/security/roles';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { DirectoryRecord } from './directory/directory.entity';
 
 /**
  * A person who signs in: staff or requester, with their roles, language and time zone.
@@ -7,6 +8,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 @Entity('users')
 // Unique on lower(username): TypeORM cannot describe an expression index, the migration owns it.
 @Index('users_username_lower_key', { synchronize: false })
+// Partial (directory users only), so the migration owns it too.
+@Index('users_directory_idx', { synchronize: false })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -37,6 +40,24 @@ export class User {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** The directory this person signs in through; null for local accounts. */
+  @Column({ name: 'directory_id', type: 'uuid', nullable: true })
+  directoryId!: string | null;
+
+  @ManyToOne(() => DirectoryRecord, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'directory_id', foreignKeyConstraintName: 'users_directory_id_fkey' })
+  directory?: DirectoryRecord;
+
+  @Column({ name: 'directory_dn', type: 'text', nullable: true })
+  directoryDn!: string | null;
+
+  @Column({ name: 'directory_synced_at', type: 'timestamptz', nullable: true })
+  directorySyncedAt!: Date | null;
+
+  /** When the sync stopped finding this person (and deactivated them); null while they are there. */
+  @Column({ name: 'directory_missing_since', type: 'timestamptz', nullable: true })
+  directoryMissingSince!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

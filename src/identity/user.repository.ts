@@ -52,6 +52,28 @@ export class UserRepository {
     await this.repo.update({ id }, { locale, timeZone });
   }
 
+  async setRoles(id: string, roles: Role[]): Promise<void> {
+    await this.repo.update({ id }, { roles });
+  }
+
+  /**
+   * Ties the account to its directory entry with the entry's name and mail. An account the sync
+   * had deactivated for being missing is active again; one an admin deactivated stays so.
+   */
+  async linkDirectory(id: string, entry: { directoryId: string; dn: string; displayName: string; email: string | null }): Promise<void> {
+    await this.uow.manager().query(
+      `UPDATE users SET directory_id = $2, directory_dn = $3, display_name = $4, email = $5, directory_synced_at = now(),
+              active = active OR directory_missing_since IS NOT NULL, directory_missing_since = NULL, updated_at = now()
+        WHERE id = $1`,
+      [id, entry.directoryId, entry.dn, entry.displayName, entry.email],
+    );
+  }
+
+  /** The sync no longer finds this person: deactivated, with the time, history kept. */
+  async markMissing(id: string): Promise<void> {
+    await this.repo.update({ id }, { active: false, directoryMissingSince: new Date() });
+  }
+
   /** Adds a role (once) and reactivates the account. */
   async grantRole(id: string, role: Role): Promise<void> {
     await this.repo

@@ -5,12 +5,14 @@ import type { BootContext } from './boot/boot-context';
 import { ConfigService } from './config/config.service';
 import { DatabaseService } from './database/database.service';
 import { DataSourceProvider, UnitOfWork } from './database/unit-of-work';
+import { ExclusiveRunner } from './jobs/exclusive-runner';
 import { HealthController } from './health/health.controller';
 import { HooksModule } from './hooks/hooks.module';
 import { HookBusOptions } from './hooks/hook-bus';
 import { I18nModule } from './i18n/i18n.module';
 import { LoginThrottle } from './security/login-throttle';
 import { PasswordHasher } from './security/password-hasher';
+import { SecretBox } from './security/secret-box';
 import { SessionPruneJob } from './security/session-prune.job';
 import { PostgresSessionStore } from './security/session-store';
 import { loggerOptions } from './logging';
@@ -31,7 +33,9 @@ export class KernelModule {
         provide: HookBusOptions,
         useValue: { handlerTimeoutMs: boot.config.get('hooks.handler_timeout_ms'), maxDepth: boot.config.get('hooks.max_depth') },
       },
+      { provide: SecretBox, useValue: new SecretBox(boot.config.secretKey.value) },
       UnitOfWork,
+      ExclusiveRunner,
       PasswordHasher,
       LoginThrottle,
       PostgresSessionStore,

@@ -9,7 +9,6 @@ import { freePort } from '../harness/free-port';
 import {
   GENERATED_USERS,
   GROUP_DN,
-  GROUPS_DN,
   PEOPLE,
   PEOPLE_DN,
   SERVICE_DN,
@@ -19,6 +18,7 @@ import {
   personDn,
 } from '../harness/ldap-seed';
 import { startSlapd, type SlapdServer } from '../harness/slapd';
+import { slapdSettings } from '../support/directory-fixture';
 
 // The directory layer against a real slapd: people, nested groups (with a cycle and a DN that
 // needs escaping), a 1,600-member group, ldaps:// and STARTTLS with a generated CA.
@@ -34,20 +34,7 @@ afterAll(async () => {
 });
 
 function config(overrides: DirectoryConfigInput = {}): DirectoryConfig {
-  const parsed = parseDirectoryConfig({
-    name: 'corp',
-    url: slapd.url,
-    bindDn: SERVICE_DN,
-    bindPassword: SERVICE_PASSWORD,
-    userSearchBase: PEOPLE_DN,
-    userFilter: '(&(objectClass=inetOrgPerson)(uid={{username}}))',
-    attributes: { username: 'uid', displayName: 'cn', email: 'mail' },
-    groupSearchBase: GROUPS_DN,
-    groupFilter: '(&(objectClass=groupOfNames)(member={{dn}}))',
-    nestedGroups: 'walk',
-    timeoutMs: 3_000,
-    ...overrides,
-  });
+  const parsed = parseDirectoryConfig({ ...slapdSettings(slapd.url), ...overrides });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return parsed.config;
 }

@@ -162,6 +162,11 @@ export class WorkGroupRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Leaves the group without a lead if this person was it (after they stopped being a member). */
+  async clearLead(groupId: string, userId: string): Promise<void> {
+    await this.groups.update({ id: groupId, leadId: userId }, { leadId: null });
+  }
+
   /** A page of the group's members in (lower(user name), id) order. */
   async membersPage(groupId: string, query: { after?: NamePosition; limit: number }): Promise<WorkGroupMemberRow[]> {
     const params: unknown[] = [groupId];

@@ -4,6 +4,7 @@ import type { Actor } from '../../kernel/security/actor';
 import type { Role } from '../../kernel/security/roles';
 import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { decodeNameCursor } from '../organisations/named-records';
+import { userRecord } from '../testing/user-record';
 import type { User } from '../user.entity';
 import type { UserRepository } from '../user.repository';
 import type { WorkGroup } from './work-group.entity';
@@ -15,7 +16,7 @@ const admin = actor(['administrator']);
 const agent = actor(['agent']);
 
 function person(username: string, active = true): User {
-  return { id: randomUUID(), username, displayName: `${username} display`, email: null, passwordHash: null, roles: [], locale: null, timeZone: null, active, createdAt: new Date(), updatedAt: new Date() };
+  return userRecord({ id: randomUUID(), username, displayName: `${username} display`, active });
 }
 
 /**

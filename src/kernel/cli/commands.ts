@@ -1,3 +1,4 @@
+import { DIRECTORY_COMMANDS } from '../../identity/directory/directory.commands';
 import { IDENTITY_COMMANDS } from '../../identity/identity.commands';
 import { TOKEN_COMMANDS } from '../../identity/tokens/api-token.commands';
 import { DatabaseService } from '../database/database.service';
@@ -16,5 +17,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   ...IDENTITY_COMMANDS,
   ...TOKEN_COMMANDS,
+  ...DIRECTORY_COMMANDS,
   ...PLUGIN_COMMANDS,
 };

@@ -72,6 +72,13 @@ export const CONFIG_KEYS = {
   'security.login_max_attempts': int('Failed sign-ins allowed per address and per user name within the window before sign-in is refused.', 10, 1, 1000),
   'security.login_window_minutes': int('Window for counting failed sign-ins.', 15, 1, 24 * 60),
   'security.setup_link_minutes': int('How long the first-admin setup link stays valid.', 60, 5, 24 * 60),
+  'auth.local_staff_sign_in': {
+    type: { kind: 'bool' },
+    default: true,
+    description:
+      'Let staff sign in with a local password. Turn off once directories (LDAP/AD) are set up: staff then sign in through the directory only; requesters and local administrators (the break-glass account) keep their passwords.',
+  } as ConfigKey<boolean>,
+  'ldap.sync_minutes': int('How often directory users are synchronised (names, mail, groups, roles; leavers deactivated). 0 turns the scheduled sync off.', 60, 0, 24 * 60),
   'hooks.handler_timeout_ms': int('Longest a single hook handler may run before it is skipped (filters) or vetoes (in-transaction actions).', 5000, 10, 600000),
   'hooks.max_depth': int('How deeply hooks may trigger each other before the run is stopped with an error.', 10, 1, 100),
   'shutdown.grace_seconds': int('On SIGTERM, how long running requests may take to finish before the process exits.', 10, 1, 300),

@@ -1,4 +1,5 @@
 import { CORE_MIGRATIONS } from '../../../migrations';
+import { DirectoryRecord } from '../../identity/directory/directory.entity';
 import { WorkGroupMember } from '../../identity/groups/work-group-member.entity';
 import { WorkGroup } from '../../identity/groups/work-group.entity';
 import { Department } from '../../identity/organisations/department.entity';
@@ -15,6 +16,6 @@ import type { DatabaseSchema } from './database.service';
 
 /** The core's entities and migrations; plugins add theirs when the app is assembled. */
 export const CORE_SCHEMA: DatabaseSchema = {
-  entities: [User, UserToken, SessionRecord, PluginState, AppSetting, AuditEvent, Organisation, Department, Location, WorkGroup, WorkGroupMember, ApiToken],
+  entities: [User, DirectoryRecord, UserToken, SessionRecord, PluginState, AppSetting, AuditEvent, Organisation, Department, Location, WorkGroup, WorkGroupMember, ApiToken],
   migrationSets: [{ source: 'core', migrations: CORE_MIGRATIONS }],
 };

@@ -1,3 +1,5 @@
+import type { Role } from '../security/roles';
+
 /**
  * The typed catalogue of every hook: its name, its kind, and the types its handlers receive.
  *
@@ -18,10 +20,15 @@ export interface HookCatalogue {
   'plugin.enabled': { kind: 'action'; payload: { plugin: string; actorId: string | null } };
   /** After an admin's disabling of a plugin is committed. */
   'plugin.disabled': { kind: 'action'; payload: { plugin: string; actorId: string | null } };
-  /** After a user signed in with a password. */
+  /** After a user signed in with a password (local or through a directory). */
   'user.signed_in': { kind: 'action'; payload: { userId: string; ip: string } };
-  /** After a sign-in was refused (wrong credentials or throttled). */
+  /** After a sign-in was refused (wrong credentials, throttled, directory unreachable, local sign-in off). */
   'user.sign_in_failed': { kind: 'action'; payload: { username: string; ip: string; reason: SignInFailureReason } };
+  /** After a person's roles changed (by an admin, the directory sync or the CLI) and it was committed. */
+  'user.roles.changed': {
+    kind: 'action';
+    payload: { userId: string; before: Role[]; after: Role[]; source: 'admin' | 'directory' | 'cli' | 'api'; actorId: string | null };
+  };
   /** The page title, before the layout renders it. */
   'web.page.title': { kind: 'filter'; value: string; context: { view: string } };
   /** HTML shown in the dashboard's main column, resolved before the dashboard renders. */
@@ -33,7 +40,7 @@ export interface HookCatalogue {
 }
 
 /** Why a sign-in was refused. */
-export type SignInFailureReason = 'invalid_credentials' | 'throttled';
+export type SignInFailureReason = 'invalid_credentials' | 'throttled' | 'directory_unavailable' | 'local_sign_in_disabled';
 
 /** What a slot filter knows about the page it fills. */
 export interface SlotContext {

@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'admin.organisations.manage': 'Create and change organisations, their departments and locations',
   'admin.audit.view': 'See the audit log of security events (sign-ins, plugin, role and token changes)',
   'admin.users.view': 'See every person (the API\'s user list and any user\'s record)',
+  'admin.directories.manage': 'Set up LDAP / Active Directory directories, their group mappings, and run the LDAP test',
   'admin.tokens.manage': 'Revoke other people\'s API tokens',
 } as const;
 

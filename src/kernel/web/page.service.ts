@@ -22,6 +22,7 @@ const BASE_NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
   { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
   { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
+  { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
   { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },
 ];

@@ -70,6 +70,17 @@ describe('view helpers', () => {
     });
   });
 
+  describe('concat', () => {
+    it('joins values into one text, leaving missing ones out', () => {
+      expect(render('{{concat "roles." role}}', { role: 'agent' })).toBe('roles.agent');
+      expect(render('{{concat "a" missing 3}}')).toBe('a3');
+    });
+
+    it('builds keys for t in a subexpression', () => {
+      expect(render('{{t (concat "common." word)}}', { word: 'save', lang: 'en' })).toBe('en:common.save');
+    });
+  });
+
   describe('json', () => {
     it('prints JSON escaped for an HTML attribute, even in triple braces', () => {
       const data = { value: { name: '"><script>alert(1)</script>', n: 1 } };

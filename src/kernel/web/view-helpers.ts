@@ -94,6 +94,11 @@ export function createViewHelpers(translator: Translator): Record<string, Handle
       return values[values.length - 1];
     },
 
+    /** (concat "roles." role): joins its arguments as text, to build an i18n key from a value. */
+    concat(...args: unknown[]): string {
+      return splitArgs(args).values.map((value) => (value === undefined || value === null ? '' : String(value))).join('');
+    },
+
     /**
      * {{json value}}: JSON escaped for HTML, safe inside a quoted attribute (data-config="…") and in
      * triple braces alike. Values JSON cannot hold (cycles, BigInt) give null rather than an error.

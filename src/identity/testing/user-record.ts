@@ -1,0 +1,21 @@
+import type { User } from '../user.entity';
+
+/** A user row for unit specs: an active local account with no roles, changed by `overrides`. */
+export function userRecord(overrides: Partial<User> & Pick<User, 'id' | 'username'>): User {
+  return {
+    displayName: overrides.username,
+    email: null,
+    passwordHash: null,
+    roles: [],
+    locale: null,
+    timeZone: null,
+    active: true,
+    directoryId: null,
+    directoryDn: null,
+    directorySyncedAt: null,
+    directoryMissingSince: null,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    ...overrides,
+  };
+}
