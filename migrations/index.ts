@@ -5,6 +5,7 @@ import { ApiTokens1764000000200 } from './1764000000200-api-tokens';
 import { GroupsOrganisations1764000000300 } from './1764000000300-groups-organisations';
 import { UserRoles1764000000400 } from './1764000000400-user-roles';
 import { Directories1764000000500 } from './1764000000500-directories';
+import { People1764000000600 } from './1764000000600-people';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -14,4 +15,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   GroupsOrganisations1764000000300,
   UserRoles1764000000400,
   Directories1764000000500,
+  People1764000000600,
 ];

@@ -23,6 +23,11 @@ import { ApiTokenRepository } from './tokens/api-token.repository';
 import { ApiTokenService } from './tokens/api-token.service';
 import { UserAdminService } from './user-admin.service';
 import { UserRoleService } from './user-role.service';
+import { AbsenceRepository } from './users/absence.repository';
+import { AbsenceService } from './users/absence.service';
+import { PeopleController } from './users/people.controller';
+import { PeopleRepository } from './users/people.repository';
+import { PeopleService } from './users/people.service';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
 import { UserTokenRepository } from './user-token.repository';
@@ -30,8 +35,8 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController, DirectoryController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
-  providers: [AuthService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
-  exports: [AuthService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
+  controllers: [AuthController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
+  providers: [AuthService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
+  exports: [AuthService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

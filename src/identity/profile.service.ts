@@ -7,6 +7,10 @@ import { UserRepository } from './user.repository';
 /** The IANA zones this Node knows, plus UTC (which Intl lists as Etc/UTC or not at all). */
 const TIME_ZONES: ReadonlySet<string> = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
 
+export function isKnownTimeZone(zone: string): boolean {
+  return TIME_ZONES.has(zone);
+}
+
 export function knownTimeZones(): string[] {
   return [...TIME_ZONES].sort();
 }

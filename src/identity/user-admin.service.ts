@@ -5,7 +5,7 @@ import { PasswordHasher } from '../kernel/security/password-hasher';
 import { PASSWORD_MIN_LENGTH, passwordProblems } from '../kernel/security/password-policy';
 import { isRole, type Role } from '../kernel/security/roles';
 import { DomainError } from '../kernel/web/domain-error';
-import { checkUserName } from './user-name';
+import { checkEmail, checkUserName } from './user-name';
 import { toActor, UserRepository } from './user.repository';
 
 export interface NewUserInput {
@@ -29,8 +29,7 @@ export class UserAdminService {
   async create(input: NewUserInput): Promise<Actor> {
     const username = checkUserName(input.username);
     const roles = checkRoles(input.roles ?? []);
-    const email = input.email?.trim() || null;
-    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new DomainError('email_invalid', 'validation.email_invalid', 400);
+    const email = checkEmail(input.email);
     if (input.password !== undefined) {
       const problems = passwordProblems(input.password, username);
       if (problems.length) throw new DomainError('password_rejected', problems[0]!, 400, { count: PASSWORD_MIN_LENGTH });

@@ -11,3 +11,11 @@ export function checkUserName(username: string): string {
   if (!USER_NAME.test(name)) throw new DomainError('username_invalid', 'validation.username_invalid', 400);
   return name;
 }
+
+/** An e-mail address, trimmed: something@somewhere with no spaces; blank is none. Mail delivery checks the rest. */
+export function checkEmail(raw: string | undefined): string | null {
+  const email = raw?.trim() ?? '';
+  if (email === '') return null;
+  if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new DomainError('email_invalid', 'validation.email_invalid', 400, { field: 'email' });
+  return email;
+}

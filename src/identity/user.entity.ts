@@ -1,6 +1,8 @@
 import type { Role } from '../kernel/security/roles';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DirectoryRecord } from './directory/directory.entity';
+import { Department } from './organisations/department.entity';
+import { Organisation } from './organisations/organisation.entity';
 
 /**
  * A person who signs in: staff or requester, with their roles, language and time zone.
@@ -10,6 +12,10 @@ import { DirectoryRecord } from './directory/directory.entity';
 @Index('users_username_lower_key', { synchronize: false })
 // Partial (directory users only), so the migration owns it too.
 @Index('users_directory_idx', { synchronize: false })
+// Prefix search over people (lower(...) text_pattern_ops): expression indexes, the migration owns them.
+@Index('users_username_prefix_idx', { synchronize: false })
+@Index('users_display_name_prefix_idx', { synchronize: false })
+@Index('users_email_prefix_idx', { synchronize: false })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -40,6 +46,24 @@ export class User {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** The organisation the person belongs to (a client company, or one's own). */
+  @Index('users_organisation_id_idx')
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true })
+  organisationId!: string | null;
+
+  @ManyToOne(() => Organisation, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'users_organisation_id_fkey' })
+  organisation?: Organisation;
+
+  /** A department of that organisation. */
+  @Index('users_department_id_idx')
+  @Column({ name: 'department_id', type: 'uuid', nullable: true })
+  departmentId!: string | null;
+
+  @ManyToOne(() => Department, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'users_department_id_fkey' })
+  department?: Department;
 
   /** The directory this person signs in through; null for local accounts. */
   @Column({ name: 'directory_id', type: 'uuid', nullable: true })

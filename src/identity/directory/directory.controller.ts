@@ -6,6 +6,7 @@ import { ROLES } from '../../kernel/security/roles';
 import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { PageService } from '../../kernel/web/page.service';
 import { DIRECTORY_PRESETS, NESTED_GROUPS_MODES, type DirectoryTestReport } from '../ldap';
+import { formRefusal } from '../organisations/form-input';
 import { isRecordId } from '../organisations/named-records';
 import { DirectoryDto, DirectoryTestDto, directoryInputOf, GroupMappingDto, MoveDto } from './directory.dto';
 import { type DirectoryListing, DirectoryService } from './directory.service';
@@ -54,7 +55,7 @@ export class DirectoryController {
       this.pages.flash(req, 'success', 'directories.created');
       res.redirect(303, `/admin/directories/${id}`);
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
+      if (!formRefusal(error)) throw error;
       res.status(error.status);
       await this.renderForm(req, res, null, { ...body, bindPassword: '' }, this.message(req, error));
     }
@@ -76,7 +77,7 @@ export class DirectoryController {
       this.pages.flash(req, 'success', 'directories.saved');
       res.redirect(303, `/admin/directories/${directory.id}`);
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
+      if (!formRefusal(error)) throw error;
       res.status(error.status);
       await this.renderForm(req, res, directory, { ...body, bindPassword: '' }, this.message(req, error));
     }
@@ -106,7 +107,7 @@ export class DirectoryController {
       this.pages.flash(req, 'success', 'directories.mapping_added');
       res.redirect(303, `/admin/directories/${directory.id}#mappings`);
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
+      if (!formRefusal(error)) throw error;
       res.status(error.status);
       const values = formValuesOf({ ...directory.settings, name: directory.name, enabled: directory.enabled });
       await this.renderForm(req, res, directory, values, undefined, { values: { ...body }, error: this.message(req, error) });
@@ -157,10 +158,6 @@ export class DirectoryController {
   }
 }
 
-/** A refusal the form shows beside itself; 404s and bugs go to the error filter. */
-function isFormRefusal(error: unknown): error is DomainError {
-  return error instanceof DomainError && !(error instanceof NotFoundError);
-}
 
 function checkedId(id: string): string {
   if (!isRecordId(id)) throw new NotFoundError();

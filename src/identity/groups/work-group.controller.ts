@@ -2,19 +2,13 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
-import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { PageService } from '../../kernel/web/page.service';
-import { listLinks, listQueryOf, refusalMessages } from '../organisations/form-input';
+import { listLinks, listQueryOf, refusalMessages, formRefusal, type Refusal } from '../organisations/form-input';
 import { AddMemberDto, WorkGroupDto } from './work-group.dto';
 import { MAX_DESCRIPTION, type WorkGroupDetails, WorkGroupService } from './work-group.service';
 
 type FormValues = Record<string, unknown>;
-type Refusal = { errors: Record<string, string>; error?: string };
 
-/** A refusal the page can show beside the form; anything else (404, 403, bugs) goes to the error filter. */
-function formRefusal(error: unknown): error is DomainError {
-  return error instanceof DomainError && !(error instanceof NotFoundError) && error.status !== 403;
-}
 
 /** The admin pages of work groups: the list, a new group, a group with its lead and members. */
 @Controller('admin/groups')

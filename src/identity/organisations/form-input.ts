@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import type { I18nService } from '../../kernel/i18n/i18n.service';
-import type { DomainError } from '../../kernel/web/domain-error';
+import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { fieldOf } from './named-records';
 
 /*
@@ -49,3 +49,16 @@ export function refusalMessages(i18n: I18nService, lang: string, error: DomainEr
   const field = fieldOf(error);
   return field ? { errors: { [field]: message }, error: i18n.t(lang, 'errors.invalid_form') } : { errors: {}, error: message };
 }
+
+/** For a small form with one message above it: the field's own message rather than "the form has errors". */
+export function firstMessage(refusal: { errors: Record<string, string>; error?: string }): string | undefined {
+  return Object.values(refusal.errors)[0] ?? refusal.error;
+}
+
+/** A refusal a page shows beside its form; anything else (404, 403, bugs) goes to the error filter. */
+export function formRefusal(error: unknown): error is DomainError {
+  return error instanceof DomainError && !(error instanceof NotFoundError) && error.status !== 403;
+}
+
+/** The form's refusal shape: messages by field, and one for the whole form. */
+export type Refusal = { errors: Record<string, string>; error?: string };

@@ -2,21 +2,15 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
-import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { PageService } from '../../kernel/web/page.service';
 import { displayDomain } from './email-domains';
-import { listLinks, listQueryOf, refusalMessages } from './form-input';
+import { listLinks, listQueryOf, refusalMessages, formRefusal, type Refusal } from './form-input';
 import { DepartmentDto, LocationDto, OrganisationDto } from './organisation.dto';
 import type { Organisation } from './organisation.entity';
 import { MAX_ADDRESS, MAX_CODE, type OrganisationDetails, OrganisationService } from './organisation.service';
 
 type FormValues = Record<string, unknown>;
-type Refusal = { errors: Record<string, string>; error?: string };
 
-/** A refusal the page can show beside the form; anything else (404, 403, bugs) goes to the error filter. */
-function formRefusal(error: unknown): error is DomainError {
-  return error instanceof DomainError && !(error instanceof NotFoundError) && error.status !== 403;
-}
 
 /** The admin pages of organisations, with their departments (a tree) and locations. */
 @Controller('admin/organisations')

@@ -10,6 +10,8 @@ export function userRecord(overrides: Partial<User> & Pick<User, 'id' | 'usernam
     locale: null,
     timeZone: null,
     active: true,
+    organisationId: null,
+    departmentId: null,
     directoryId: null,
     directoryDn: null,
     directorySyncedAt: null,

@@ -6,7 +6,7 @@
 export const AUDIT_EVENT_GROUPS = {
   'auth.sign_in': ['auth.sign_in.succeeded', 'auth.sign_in.failed', 'auth.sign_in.throttled'],
   plugin: ['plugin.enabled', 'plugin.disabled'],
-  'user.role': ['user.role.changed'],
+  user: ['user.role.changed', 'user.deactivated', 'user.reactivated'],
   token: ['token.created'],
   'ldap.sync': ['ldap.sync.finished'],
 } as const;

@@ -6,7 +6,7 @@ import type { Actor } from '../security/actor';
 import { DomainError } from '../web/domain-error';
 import { decodeCursor, encodeCursor, type AuditPosition } from './audit-cursor';
 import { AUDIT_EVENT_FILTERS, AUDIT_EVENTS, EVENT_NAME } from './audit-events';
-import { parseDay, startOfDay } from './audit-time';
+import { parseDay, startOfDay } from '../i18n/calendar-day';
 import { listenForSecurityEvents } from './audit.listeners';
 import { type AuditPageQuery, type AuditRecord, AuditRepository, type NewAuditRow } from './audit.repository';
 import { AuditService, normalizeIp } from './audit.service';

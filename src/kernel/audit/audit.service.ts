@@ -5,7 +5,7 @@ import { actorCan } from '../security/permissions';
 import { DomainError } from '../web/domain-error';
 import { decodeCursor, encodeCursor } from './audit-cursor';
 import { type AuditEventName, EVENT_NAME, isAuditEvent, isAuditGroup } from './audit-events';
-import { nextDay, parseDay, startOfDay } from './audit-time';
+import { nextDay, parseDay, startOfDay } from '../i18n/calendar-day';
 import { type AuditPageQuery, type AuditRecord, AuditRepository } from './audit.repository';
 
 /** What a caller knows about an event besides its name; everything is optional. */

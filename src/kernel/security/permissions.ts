@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'admin.groups.manage': 'Create and change work groups, their leads and members',
   'admin.organisations.manage': 'Create and change organisations, their departments and locations',
   'admin.audit.view': 'See the audit log of security events (sign-ins, plugin, role and token changes)',
+  'admin.users.manage': 'Create people, change their roles, organisation, groups and absences, and deactivate them',
   'admin.users.view': 'See every person (the API\'s user list and any user\'s record)',
   'admin.directories.manage': 'Set up LDAP / Active Directory directories, their group mappings, and run the LDAP test',
   'admin.tokens.manage': 'Revoke other people\'s API tokens',

@@ -21,6 +21,7 @@ export interface PageOptions {
 const BASE_NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
   { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
+  { href: '/admin/users', labelKey: 'people.nav', permission: 'admin.users.view' },
   { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
   { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
