@@ -1,8 +1,9 @@
-import { CommandError, option, passwordFrom, refusalsAsCommandErrors, type CommandSpec } from '../kernel/cli/command-spec';
+import { CLI_OPERATOR, CommandError, option, passwordFrom, refusalsAsCommandErrors, type CommandSpec } from '../kernel/cli/command-spec';
+import { WorkGroupService } from './groups/work-group.service';
 import { AuthService } from './auth.service';
 import { UserAdminService } from './user-admin.service';
 
-/** admin:create and user:create. */
+/** admin:create, user:create and group:create. */
 export const IDENTITY_COMMANDS: Record<string, CommandSpec> = {
   'admin:create': {
     usage: 'admin:create --username NAME --password-stdin',
@@ -31,6 +32,22 @@ export const IDENTITY_COMMANDS: Record<string, CommandSpec> = {
         }),
       );
       return `user "${actor.username}" created${actor.roles.length ? ` with roles ${actor.roles.join(', ')}` : ''}`;
+    },
+  },
+  'group:create': {
+    usage: 'group:create --name NAME [--lead LOGIN] [--members LOGIN,LOGIN]',
+    summary: 'Create a work group, optionally with its lead (who becomes a member) and members.',
+    async run(app, { args }) {
+      const name = option(args, 'name');
+      if (!name || name.startsWith('--')) throw new CommandError(`usage: ${IDENTITY_COMMANDS['group:create']!.usage}`);
+      const members = option(args, 'members')?.split(',').map((login) => login.trim()).filter(Boolean) ?? [];
+      const groups = app.get(WorkGroupService);
+      const group = await refusalsAsCommandErrors(app, async () => {
+        const created = await groups.create(CLI_OPERATOR, { name, lead: option(args, 'lead') ?? '', active: true });
+        for (const login of members) await groups.addMember(CLI_OPERATOR, created.id, login);
+        return created;
+      });
+      return `work group "${group.name}" created`;
     },
   },
 };

@@ -11,9 +11,11 @@ import { DirectoryService } from './directory/directory.service';
 import { DirectorySignInService } from './directory/directory-sign-in.service';
 import { DirectorySyncJob } from './directory/directory-sync.job';
 import { DirectorySyncService } from './directory/directory-sync.service';
+import { WorkGroupApiController } from './groups/work-group.api.controller';
 import { WorkGroupController } from './groups/work-group.controller';
 import { WorkGroupRepository } from './groups/work-group.repository';
 import { WorkGroupService } from './groups/work-group.service';
+import { OrganisationApiController } from './organisations/organisation.api.controller';
 import { OrganisationController } from './organisations/organisation.controller';
 import { OrganisationRepository } from './organisations/organisation.repository';
 import { OrganisationService } from './organisations/organisation.service';
@@ -35,7 +37,7 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController],
+  controllers: [AuthController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController, WorkGroupApiController, OrganisationApiController],
   providers: [AuthService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
   exports: [AuthService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })

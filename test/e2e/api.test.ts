@@ -243,7 +243,9 @@ describe('JSON API with personal tokens on PostgreSQL', () => {
       const doc = res.body;
       expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
       expect(doc.info).toMatchObject({ title: 'Opora API', version: expect.any(String) });
-      expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/me', '/api/v1/tokens', '/api/v1/tokens/{id}', '/api/v1/users', '/api/v1/users/{id}']);
+      const paths = Object.keys(doc.paths);
+      expect(paths.filter((path) => !path.startsWith('/api/v1/'))).toEqual([]);
+      expect(paths).toEqual(expect.arrayContaining(['/api/v1/me', '/api/v1/tokens', '/api/v1/tokens/{id}', '/api/v1/users', '/api/v1/users/{id}']));
       expect(Object.keys(doc.paths['/api/v1/tokens']).sort()).toEqual(['get', 'post']);
       expect(doc.components.securitySchemes.token).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
       expect(doc.security).toEqual([{ token: [] }]);
@@ -304,7 +306,9 @@ describe('JSON API with personal tokens on PostgreSQL', () => {
         const response = await page.goto(`${app.url}/api/docs`);
         expect(response!.headers()['content-security-policy']).toContain("script-src 'self';style-src 'self'");
         await page.waitForSelector('.opblock-summary');
-        expect(await page.locator('.opblock').count()).toBe(6);
+        const doc = (await request(app.url).get('/api/docs-json').expect(200)).body as { paths: Record<string, object> };
+        const operations = Object.values(doc.paths).reduce((sum, item) => sum + Object.keys(item).length, 0);
+        expect(await page.locator('.opblock').count()).toBe(operations);
         await expect(page.locator('.info .title').textContent()).resolves.toContain('Opora API');
         await screenshot(page, 'api-docs');
 

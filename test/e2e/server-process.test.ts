@@ -50,6 +50,13 @@ describe('the server as a process on the embedded database', () => {
     expect(await signIn(app.url, 'agent.smith', 'agent password long')).toBe(303);
     const unknownRole = runCli(app.env, ['user:create', '--username', 'x', '--roles', 'wizard']);
     expect(unknownRole).toMatchObject({ status: 1, stderr: 'opora: Unknown role: wizard.\n' });
+    const group = runCli(app.env, ['group:create', '--name', 'Служба ИТ', '--lead', 'ops', '--members', 'agent.smith']);
+    expect(group).toMatchObject({ status: 0, stdout: 'work group "Служба ИТ" created\n' });
+    const again = runCli(app.env, ['group:create', '--name', 'служба ит']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('служба ит');
+    expect(runCli(app.env, ['ldap:test'])).toMatchObject({ status: 0, stdout: 'no directory is configured\n' });
+    expect(runCli(app.env, ['ldap:sync'])).toMatchObject({ status: 0, stdout: 'no directory is enabled\n' });
     const migrate = runCli(app.env, ['migrate']);
     expect(migrate).toMatchObject({ status: 0, stdout: 'database schema is current\n' });
   });

@@ -1,16 +1,22 @@
-import { Get, Param, Query, Req } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Body, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { ApiErrorDto } from '../../kernel/web/openapi';
 import { AnyScope, ApiV1Controller, RequireScope } from '../tokens/api-scope';
 import { UserApiService } from './user-api.service';
-import { MeDto, USER_PAGE_DEFAULT, UserDto, UserIdParam, UserPageDto, UserPageQuery } from './user.dto';
+import { UserAdminService } from '../user-admin.service';
+import { PeopleService } from '../users/people.service';
+import { MeDto, NewUserBodyDto, USER_PAGE_DEFAULT, UserChangesDto, UserDto, UserIdParam, UserPageDto, UserPageQuery } from './user.dto';
 
 /** /api/v1/me and /api/v1/users. */
 @ApiV1Controller('', 'users')
 export class UserApiController {
-  constructor(private readonly users: UserApiService) {}
+  constructor(
+    private readonly users: UserApiService,
+    private readonly creator: UserAdminService,
+    private readonly people: PeopleService,
+  ) {}
 
   @Get('me')
   @RequirePermission('profile.edit')
@@ -41,5 +47,44 @@ export class UserApiController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such person, or not one the caller may see' })
   async view(@Req() req: Request, @Param() params: UserIdParam): Promise<UserDto> {
     return UserDto.from(await this.users.view(req.actor!, params.id));
+  }
+
+  @Post('users')
+  @RequirePermission('admin.users.manage')
+  @RequireScope('users:write')
+  @ApiOperation({ summary: 'Create a person (a local account; directory staff are created at their first sign-in)' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The user name is taken (in any case)' })
+  async create(@Req() req: Request, @Body() body: NewUserBodyDto): Promise<UserDto> {
+    const created = await this.creator.create(body);
+    return UserDto.from(await this.users.view(req.actor!, created.id));
+  }
+
+  @Patch('users/:id')
+  @RequirePermission('admin.users.manage')
+  @RequireScope('users:write')
+  @ApiOperation({ summary: 'Change a person; fields left out stay as they are. Role changes are audited.' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'It would leave no active administrator' })
+  async update(@Req() req: Request, @Param() params: UserIdParam, @Body() body: UserChangesDto): Promise<UserDto> {
+    const current = await this.people.view(req.actor!, params.id);
+    const { user } = current;
+    await this.people.update(
+      req.actor!,
+      user.id,
+      {
+        displayName: body.displayName ?? user.displayName,
+        email: body.email ?? user.email ?? '',
+        locale: body.locale ?? user.locale ?? '',
+        timeZone: body.timeZone ?? user.timeZone ?? '',
+        organisation: body.organisation ?? current.organisation?.name ?? '',
+        department: body.department ?? current.department?.name ?? '',
+        roles: body.roles ?? user.roles,
+        active: body.active ?? user.active,
+      },
+      { ip: req.ip ?? null, source: 'api' },
+    );
+    return UserDto.from(await this.users.view(req.actor!, user.id));
   }
 }

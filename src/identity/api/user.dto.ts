@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ROLES, type Role } from '../../kernel/security/roles';
 import { API_SCOPE_NAMES, type ApiScope } from '../tokens/api-scopes';
 import type { User } from '../user.entity';
@@ -18,6 +18,9 @@ export class UserDto {
   @ApiProperty() active!: boolean;
   @ApiProperty({ type: String, nullable: true, example: 'en' }) locale!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Europe/Kyiv' }) timeZone!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) organisationId!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) departmentId!: string | null;
+  @ApiProperty({ description: 'Signs in through a directory (LDAP / Active Directory)' }) fromDirectory!: boolean;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 
   static from(user: User): UserDto {
@@ -30,6 +33,9 @@ export class UserDto {
       active: user.active,
       locale: user.locale,
       timeZone: user.timeZone,
+      organisationId: user.organisationId,
+      departmentId: user.departmentId,
+      fromDirectory: user.directoryId !== null,
       createdAt: user.createdAt,
     });
   }
@@ -66,4 +72,25 @@ export class UserPageQuery {
 
 export class UserIdParam {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') id!: string;
+}
+
+/** A new person. Without a password they sign in through a directory or a link. */
+export class NewUserBodyDto {
+  @ApiProperty({ example: 'j.smith' }) @IsString() @MaxLength(200) username!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ enum: ROLES, isArray: true }) @IsOptional() @IsArray() @IsIn(ROLES, { each: true }) roles?: Role[];
+  @ApiPropertyOptional({ description: 'Checked against the password policy' }) @IsOptional() @IsString() @MaxLength(1024) password?: string;
+}
+
+/** Changing a person; fields left out stay as they are. Organisation and department go by name (or the organisation's code); empty clears. */
+export class UserChangesDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ example: 'ru' }) @IsOptional() @IsString() @MaxLength(20) locale?: string;
+  @ApiPropertyOptional({ example: 'Asia/Tashkent' }) @IsOptional() @IsString() @MaxLength(100) timeZone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) organisation?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) department?: string;
+  @ApiPropertyOptional({ enum: ROLES, isArray: true }) @IsOptional() @IsArray() @IsIn(ROLES, { each: true }) roles?: Role[];
+  @ApiPropertyOptional({ description: 'false deactivates the person and signs them out everywhere' }) @IsOptional() @IsBoolean() active?: boolean;
 }

@@ -8,7 +8,11 @@ import { DomainError } from '../../kernel/web/domain-error';
  */
 export const API_SCOPES = {
   'users:read': 'Read people (the list also needs the permission to view users)',
-  'users:write': 'Change people (no endpoint uses it yet)',
+  'users:write': 'Create and change people (also needs the permission to manage users)',
+  'groups:read': 'Read work groups and their members',
+  'groups:write': 'Create and change work groups and their members',
+  'organisations:read': 'Read organisations with their departments and locations',
+  'organisations:write': 'Create and change organisations, their departments and locations',
   'tokens:read': "List the owner's own API tokens",
   'tokens:write': "Create and revoke the owner's own API tokens (never with more scopes than the calling token)",
 } as const;

@@ -14,7 +14,7 @@ import { OrganisationRepository } from '../organisations/organisation.repository
 import { isKnownTimeZone } from '../profile.service';
 import { checkRoles } from '../user-admin.service';
 import { checkEmail } from '../user-name';
-import { UserRoleService } from '../user-role.service';
+import { type RoleChangeSource, UserRoleService } from '../user-role.service';
 import type { User } from '../user.entity';
 import { UserRepository } from '../user.repository';
 import { PeopleRepository, type PersonRow } from './people.repository';
@@ -51,6 +51,8 @@ export interface PersonDetails {
 /** Where a change came from, for the audit log. */
 export interface ChangeOrigin {
   ip?: string | null;
+  /** 'admin' (the pages) unless said otherwise. */
+  source?: RoleChangeSource;
 }
 
 /**
@@ -120,7 +122,7 @@ export class PeopleService {
       const losesAdmin = user.roles.includes('administrator') && user.active && (!roles.includes('administrator') || !input.active);
       if (losesAdmin && !(await this.people.anotherActiveAdmin(user.id))) throw new DomainError('last_administrator', 'people.errors.last_administrator', 409);
       await this.people.update(user.id, { displayName, email, locale, timeZone, organisationId, departmentId });
-      await this.roles.setRoles(user.id, roles as Role[], { actorId: actor.id, source: 'admin', ip: origin.ip ?? null });
+      await this.roles.setRoles(user.id, roles as Role[], { actorId: actor.id, source: origin.source ?? 'admin', ip: origin.ip ?? null });
       if (user.active !== input.active) {
         await this.people.setActive(user.id, input.active);
         await this.audit.record(input.active ? 'user.reactivated' : 'user.deactivated', { actorId: actor.id, subject: user.username, ip: origin.ip ?? null });

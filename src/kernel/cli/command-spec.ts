@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { I18nService } from '../i18n/i18n.service';
+import type { Actor } from '../security/actor';
 import { DomainError } from '../web/domain-error';
 
 /** What a command gets: the application's services, its arguments, and what came on standard input. */
@@ -15,6 +16,21 @@ export interface CommandSpec {
   readonly summary: string;
   readonly run: CommandHandler;
 }
+
+/**
+ * Who a command acts as where a service asks for an actor: the operator at the server's console
+ * has an administrator's rights, as anyone with shell access to the installation does anyway.
+ * The nil id belongs to no person, so nothing a command records points at someone.
+ */
+export const CLI_OPERATOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  username: 'cli',
+  displayName: 'Command line',
+  roles: ['administrator'],
+  isAdmin: true,
+  locale: null,
+  timeZone: null,
+};
 
 /** A refusal for the operator: printed as one line, no stack trace. */
 export class CommandError extends Error {}
