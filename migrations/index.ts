@@ -6,6 +6,8 @@ import { GroupsOrganisations1764000000300 } from './1764000000300-groups-organis
 import { UserRoles1764000000400 } from './1764000000400-user-roles';
 import { Directories1764000000500 } from './1764000000500-directories';
 import { People1764000000600 } from './1764000000600-people';
+import { MailOutbox1764000000700 } from './1764000000700-mail-outbox';
+import { SelfRegistration1764000000800 } from './1764000000800-self-registration';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -16,4 +18,6 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   UserRoles1764000000400,
   Directories1764000000500,
   People1764000000600,
+  MailOutbox1764000000700,
+  SelfRegistration1764000000800,
 ];

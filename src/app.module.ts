@@ -5,6 +5,7 @@ import { IdentityModule } from './identity/identity.module';
 import { AuditModule } from './kernel/audit/audit.module';
 import type { BootContext } from './kernel/boot/boot-context';
 import { KernelModule } from './kernel/kernel.module';
+import { MailModule } from './kernel/mail/mail.module';
 import { PluginRouteGuard } from './kernel/plugins/plugin-routes';
 import { PluginsModule } from './kernel/plugins/plugins.module';
 import { CsrfGuard } from './kernel/security/csrf';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(boot: BootContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(boot), AuditModule, IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
+      imports: [KernelModule.forRoot(boot), AuditModule, MailModule, IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
       providers: [
         // First: a disabled plugin's route must look missing before anyone is asked to sign in.
         { provide: APP_GUARD, useExisting: PluginRouteGuard },

@@ -19,7 +19,15 @@ import { OrganisationApiController } from './organisations/organisation.api.cont
 import { OrganisationController } from './organisations/organisation.controller';
 import { OrganisationRepository } from './organisations/organisation.repository';
 import { OrganisationService } from './organisations/organisation.service';
+import { PasswordResetController } from './passwords/password-reset.controller';
+import { PasswordResetService } from './passwords/password-reset.service';
 import { ProfileController } from './profile.controller';
+import { EmailedLinks } from './emailed-links.service';
+import { InvitationController } from './requesters/invitation.controller';
+import { InvitationService } from './requesters/invitation.service';
+import { RegistrationService } from './requesters/registration.service';
+import { RequesterAccessController } from './requesters/requester-access.controller';
+import { SignInLinkService } from './requesters/sign-in-link.service';
 import { ProfileService } from './profile.service';
 import { ApiTokenRepository } from './tokens/api-token.repository';
 import { ApiTokenService } from './tokens/api-token.service';
@@ -37,8 +45,8 @@ import { UserRepository } from './user.repository';
 
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
-  controllers: [AuthController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController, WorkGroupApiController, OrganisationApiController],
-  providers: [AuthService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
-  exports: [AuthService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
+  controllers: [AuthController, RequesterAccessController, InvitationController, PasswordResetController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController, WorkGroupApiController, OrganisationApiController],
+  providers: [AuthService, EmailedLinks, SignInLinkService, InvitationService, RegistrationService, PasswordResetService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
+  exports: [AuthService, RegistrationService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

@@ -10,6 +10,9 @@ export interface NewUser {
   email?: string | null;
   passwordHash?: string | null;
   roles?: Role[];
+  organisationId?: string | null;
+  /** False for an account waiting for its owner to confirm the address. */
+  active?: boolean;
 }
 
 /** The only place that queries users; takes its handle from the unit of work. */
@@ -29,6 +32,11 @@ export class UserRepository {
 
   findByUsername(username: string): Promise<User | null> {
     return this.repo.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  }
+
+  /** The people with this e-mail address (any case); several may share one. */
+  findByEmail(email: string): Promise<User[]> {
+    return this.repo.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).orderBy('u.created_at').limit(20).getMany();
   }
 
   findById(id: string): Promise<User | null> {
@@ -67,6 +75,10 @@ export class UserRepository {
         WHERE id = $1`,
       [id, entry.directoryId, entry.dn, entry.displayName, entry.email],
     );
+  }
+
+  async activate(id: string): Promise<void> {
+    await this.repo.update({ id }, { active: true });
   }
 
   /** The sync no longer finds this person: deactivated, with the time, history kept. */

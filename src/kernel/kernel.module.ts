@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { HooksModule } from './hooks/hooks.module';
 import { HookBusOptions } from './hooks/hook-bus';
 import { I18nModule } from './i18n/i18n.module';
+import { LinkRequestLimit } from './security/link-request-limit';
 import { LoginThrottle } from './security/login-throttle';
 import { PasswordHasher } from './security/password-hasher';
 import { SecretBox } from './security/secret-box';
@@ -38,6 +39,7 @@ export class KernelModule {
       ExclusiveRunner,
       PasswordHasher,
       LoginThrottle,
+      LinkRequestLimit,
       PostgresSessionStore,
       SessionPruneJob,
       PageService,

@@ -106,6 +106,16 @@ describe('organisations (admin pages)', () => {
     expect(inputValue(tooLong.text, 'name')).toBe('О'.repeat(201));
   });
 
+  it('opens and closes self-registration from the edit page', async () => {
+    const id = organisationIdOf((await create({ name: 'Подсолнух', emailDomains: 'podsolnukh.example', selfRegistration: 'on' })).headers.location);
+    const page = `/admin/organisations/${id}`;
+    const stored = async () => (await app.boot.database.dataSource.query(`SELECT self_registration FROM organisations WHERE id = $1`, [id]))[0].self_registration;
+    expect(await stored()).toBe(true);
+    expect((await admin.get(page).expect(200)).text).toMatch(/name="selfRegistration" value="on" checked/);
+    await post(page, { name: 'Подсолнух', emailDomains: 'podsolnukh.example', active: 'on' }, 303, page);
+    expect(await stored()).toBe(false);
+  });
+
   it('keeps departments as a tree: add, nest, rename, move, refuse cycles, remove', async () => {
     const id = organisationIdOf((await create({ name: 'Тюльпан' })).headers.location);
     const page = `/admin/organisations/${id}`;

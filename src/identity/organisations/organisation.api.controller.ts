@@ -64,6 +64,7 @@ export class OrganisationApiController {
       code: body.code ?? current.code ?? '',
       emailDomains: body.emailDomains ?? current.emailDomains,
       active: body.active ?? current.active,
+      ...(body.selfRegistration === undefined ? {} : { selfRegistration: body.selfRegistration }),
     });
     return OrganisationViewDto.fromDetails(await this.organisations.view(req.actor!, params.id));
   }

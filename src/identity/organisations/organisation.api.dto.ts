@@ -17,6 +17,15 @@ export class OrganisationSummaryDto {
   }
 }
 
+/** One organisation as the API shows it on its own: with whether self-registration is open. */
+export class OrganisationDetailDto extends OrganisationSummaryDto {
+  @ApiProperty() selfRegistration!: boolean;
+
+  static fromOrganisation(organisation: Organisation): OrganisationDetailDto {
+    return Object.assign(new OrganisationDetailDto(), OrganisationSummaryDto.from(organisation), { selfRegistration: organisation.selfRegistration });
+  }
+}
+
 export class OrganisationPageDto {
   @ApiProperty({ type: [OrganisationSummaryDto] }) items!: OrganisationSummaryDto[];
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
@@ -40,12 +49,12 @@ export class LocationViewDto {
 }
 
 /** One organisation with its department tree (parents before children) and locations. */
-export class OrganisationViewDto extends OrganisationSummaryDto {
+export class OrganisationViewDto extends OrganisationDetailDto {
   @ApiProperty({ type: [DepartmentViewDto] }) departments!: DepartmentViewDto[];
   @ApiProperty({ type: [LocationViewDto] }) locations!: LocationViewDto[];
 
   static fromDetails(details: OrganisationDetails): OrganisationViewDto {
-    return Object.assign(new OrganisationViewDto(), OrganisationSummaryDto.from(details.organisation), {
+    return Object.assign(new OrganisationViewDto(), OrganisationDetailDto.fromOrganisation(details.organisation), {
       departments: details.departments.map((node) => DepartmentViewDto.from(node)),
       locations: details.locations.map((location) => ({ id: location.id, name: location.name, address: location.address })),
     });
@@ -72,6 +81,7 @@ export class OrganisationBodyDto {
   @MaxLength(300, { each: true })
   emailDomains?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ description: 'People with an address in the mail domains may register themselves' }) @IsOptional() @IsBoolean() selfRegistration?: boolean;
 }
 
 export class DepartmentBodyDto {

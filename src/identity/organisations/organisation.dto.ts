@@ -16,6 +16,7 @@ export class OrganisationDto {
   @MaxLength(20000)
   emailDomains?: string;
   @IsOptional() @Checkbox() @IsBoolean() active?: boolean;
+  @IsOptional() @Checkbox() @IsBoolean() selfRegistration?: boolean;
   @IsOptional() @IsString() _csrf?: string;
 }
 

@@ -28,6 +28,10 @@ export class Organisation {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** People with an address in one of the mail domains may register themselves as requesters. */
+  @Column({ name: 'self_registration', type: 'boolean', default: false })
+  selfRegistration!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -10,6 +10,7 @@ export interface NewOrganisation {
   code: string | null;
   emailDomains: string[];
   active: boolean;
+  selfRegistration: boolean;
 }
 
 /** One row of the organisations list. */
@@ -90,6 +91,19 @@ export class OrganisationRepository {
   /** Reads the organisation and holds its row until the transaction ends: its tree changes one at a time. */
   lockById(id: string): Promise<Organisation | null> {
     return this.organisations.createQueryBuilder('o').where('o.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  /** The active organisation open to self-registration that owns this (ASCII) mail domain, if any. */
+  openForRegistration(domain: string): Promise<Organisation | null> {
+    return this.organisations
+      .createQueryBuilder('o')
+      .where('o.active AND o.self_registration AND o.email_domains @> ARRAY[:domain]::text[]', { domain })
+      .getOne();
+  }
+
+  /** Whether any organisation lets people register (the sign-in page offers it then). */
+  async anyOpenForRegistration(): Promise<boolean> {
+    return (await this.organisations.createQueryBuilder('o').select('1').where('o.active AND o.self_registration').limit(1).getRawOne()) !== undefined;
   }
 
   findByName(name: string): Promise<Organisation | null> {

@@ -35,6 +35,8 @@ export interface OrganisationInput {
   /** Mail domains: text with one per line (or separated by commas or spaces), or a list. */
   emailDomains?: string | readonly string[];
   active?: boolean;
+  /** People with an address in the mail domains may register themselves; absent leaves it as it is. */
+  selfRegistration?: boolean;
 }
 
 export interface DepartmentInput {
@@ -100,7 +102,7 @@ export class OrganisationService {
     return this.uow.transaction(async () => {
       await this.refuseTaken(fields, null);
       return this.translatingDuplicates(fields, () =>
-        this.repo.insert({ code: null, emailDomains: [], ...fields, active: input.active ?? true }),
+        this.repo.insert({ code: null, emailDomains: [], ...fields, active: input.active ?? true, selfRegistration: input.selfRegistration ?? false }),
       );
     });
   }
@@ -112,7 +114,8 @@ export class OrganisationService {
       const organisation = await this.locked(id);
       await this.refuseTaken(fields, organisation.id);
       const active = input.active === undefined ? {} : { active: input.active };
-      await this.translatingDuplicates(fields, () => this.repo.update(organisation.id, { ...fields, ...active }));
+      const selfRegistration = input.selfRegistration === undefined ? {} : { selfRegistration: input.selfRegistration };
+      await this.translatingDuplicates(fields, () => this.repo.update(organisation.id, { ...fields, ...active, ...selfRegistration }));
     });
   }
 

@@ -5,6 +5,8 @@
  */
 export const AUDIT_EVENT_GROUPS = {
   'auth.sign_in': ['auth.sign_in.succeeded', 'auth.sign_in.failed', 'auth.sign_in.throttled'],
+  'auth.password': ['auth.password.reset_requested', 'auth.password.reset'],
+  'auth.link': ['auth.link.sent', 'auth.link.used'],
   plugin: ['plugin.enabled', 'plugin.disabled'],
   user: ['user.role.changed', 'user.deactivated', 'user.reactivated'],
   token: ['token.created'],

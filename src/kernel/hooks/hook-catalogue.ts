@@ -29,6 +29,12 @@ export interface HookCatalogue {
     kind: 'action';
     payload: { userId: string; before: Role[]; after: Role[]; source: 'admin' | 'directory' | 'cli' | 'api'; actorId: string | null };
   };
+  /** The headers of an outgoing mail just before it is sent (add or change; one line each). */
+  'mail.message.headers': { kind: 'filter'; value: Record<string, string>; context: { kind: string; messageId: string } };
+  /** After the SMTP server accepted a message from the outbox. */
+  'mail.message.sent': { kind: 'action'; payload: { id: string; kind: string; messageId: string; recipients: string[] } };
+  /** After a delivery attempt failed; `final` when no more attempts will be made. */
+  'mail.message.failed': { kind: 'action'; payload: { id: string; kind: string; messageId: string; error: string; final: boolean } };
   /** The page title, before the layout renders it. */
   'web.page.title': { kind: 'filter'; value: string; context: { view: string } };
   /** HTML shown in the dashboard's main column, resolved before the dashboard renders. */

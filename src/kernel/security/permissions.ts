@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'admin.users.manage': 'Create people, change their roles, organisation, groups and absences, and deactivate them',
   'admin.users.view': 'See every person (the API\'s user list and any user\'s record)',
   'admin.directories.manage': 'Set up LDAP / Active Directory directories, their group mappings, and run the LDAP test',
+  'admin.mail.manage': 'See the outgoing mail log and send failed messages again',
+  'requesters.invite': 'Invite external requesters (clients without a directory account) by e-mail',
   'admin.tokens.manage': 'Revoke other people\'s API tokens',
 } as const;
 

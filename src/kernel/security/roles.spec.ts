@@ -14,10 +14,20 @@ describe('roles', () => {
     for (const permission of every) expect(rolesGrant(['administrator'], permission)).toBe(true);
   });
 
-  it('gives everyone signed in, with or without roles, the dashboard and their profile only', () => {
-    for (const roles of [[], ['requester'], ['agent', 'specialist']] as const) {
+  it('gives everyone signed in, with or without roles, the dashboard and their profile', () => {
+    for (const roles of [[], ['requester'], ['specialist', 'knowledge_editor']] as const) {
       expect(every.filter((permission) => rolesGrant(roles, permission)).sort()).toEqual(['dashboard.view', 'profile.edit']);
     }
+  });
+
+  it('lets the staff who meet clients invite requesters, and nobody else but administrators', () => {
+    const inviting = ROLES.filter((role) => rolesGrant([role], 'requesters.invite'));
+    expect(inviting).toEqual(['agent', 'group_lead', 'manager', 'administrator']);
+  });
+
+  it('keeps every admin.* permission for administrators', () => {
+    const others = ROLES.filter((role) => role !== 'administrator');
+    for (const permission of every.filter((name) => name.startsWith('admin.'))) expect(rolesGrant(others, permission)).toBe(false);
   });
 
   it('never lets a non-administrator manage plugins', () => {

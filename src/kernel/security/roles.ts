@@ -31,10 +31,11 @@ const EVERYONE: readonly Permission[] = ['dashboard.view', 'profile.edit'];
  */
 const GRANTS: Record<Exclude<Role, 'administrator'>, readonly Permission[]> = {
   requester: [],
-  agent: [],
+  // Agents meet clients on the phone and at the desk, so they may invite them to the portal.
+  agent: ['requesters.invite'],
   specialist: [],
-  group_lead: [],
-  manager: [],
+  group_lead: ['requesters.invite'],
+  manager: ['requesters.invite'],
   change_approver: [],
   knowledge_editor: [],
 };

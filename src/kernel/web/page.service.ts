@@ -24,6 +24,7 @@ const BASE_NAV: NavItem[] = [
   { href: '/admin/users', labelKey: 'people.nav', permission: 'admin.users.view' },
   { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
   { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
+  { href: '/admin/mail', labelKey: 'mail.nav', permission: 'admin.mail.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
   { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },
 ];
