@@ -22,6 +22,7 @@ import { OrganisationService } from './organisations/organisation.service';
 import { PasswordResetController } from './passwords/password-reset.controller';
 import { PasswordResetService } from './passwords/password-reset.service';
 import { ProfileController } from './profile.controller';
+import { VisibilityService } from './visibility/visibility.service';
 import { EmailedLinks } from './emailed-links.service';
 import { InvitationController } from './requesters/invitation.controller';
 import { InvitationService } from './requesters/invitation.service';
@@ -46,7 +47,7 @@ import { UserRepository } from './user.repository';
 /** Users and sign-in. The foundation's slice: local accounts, the first admin, sessions. */
 @Module({
   controllers: [AuthController, RequesterAccessController, InvitationController, PasswordResetController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController, WorkGroupApiController, OrganisationApiController],
-  providers: [AuthService, EmailedLinks, SignInLinkService, InvitationService, RegistrationService, PasswordResetService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
-  exports: [AuthService, RegistrationService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
+  providers: [AuthService, VisibilityService, EmailedLinks, SignInLinkService, InvitationService, RegistrationService, PasswordResetService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
+  exports: [AuthService, VisibilityService, RegistrationService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

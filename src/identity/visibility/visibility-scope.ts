@@ -1,0 +1,79 @@
+import type { Role } from '../../kernel/security/roles';
+
+/**
+ * Which records addressed to people and groups (tickets first) an actor may see:
+ * - administrators and managers see everything;
+ * - everyone sees what they asked for themselves (as its requester);
+ * - staff see what is addressed to them or to a work group they belong to;
+ * - a group's lead (its coordinator) also sees everything addressed to any member of the group.
+ * A requester with no other role has no groups here, so sees only their own requests.
+ */
+export type VisibilityScope =
+  | { kind: 'all' }
+  | {
+      kind: 'limited';
+      userId: string;
+      /** Groups whose records the actor sees: their own, and those they lead. */
+      groupIds: string[];
+      /** People whose records the actor sees as their lead (members of the groups they lead). */
+      ledUserIds: string[];
+    };
+
+/** What the actor's work groups say about them. */
+export interface Memberships {
+  /** Groups the actor is a member of. */
+  memberOf: readonly string[];
+  /** Groups the actor leads. */
+  leads: readonly string[];
+  /** Members of the groups the actor leads (the actor among them). */
+  ledMembers: readonly string[];
+}
+
+/** Roles that see every record. */
+const SEE_ALL: readonly Role[] = ['administrator', 'manager'];
+/** Roles that work records addressed to groups (as opposed to only asking). */
+const STAFF: readonly Role[] = ['agent', 'specialist', 'group_lead', 'change_approver', 'knowledge_editor'];
+
+export function visibilityScope(actor: { id: string; roles: readonly Role[] }, memberships: Memberships): VisibilityScope {
+  if (actor.roles.some((role) => SEE_ALL.includes(role))) return { kind: 'all' };
+  if (!actor.roles.some((role) => STAFF.includes(role))) return { kind: 'limited', userId: actor.id, groupIds: [], ledUserIds: [] };
+  const groupIds = [...new Set([...memberships.memberOf, ...memberships.leads])].sort();
+  const ledUserIds = [...new Set(memberships.ledMembers)].filter((id) => id !== actor.id).sort();
+  return { kind: 'limited', userId: actor.id, groupIds, ledUserIds };
+}
+
+/** Who a record is addressed to and who asked for it. */
+export interface Addressed {
+  requesterId: string | null;
+  assigneeId: string | null;
+  groupId: string | null;
+}
+
+/** Whether the scope lets its actor see this record. */
+export function canSee(scope: VisibilityScope, record: Addressed): boolean {
+  if (scope.kind === 'all') return true;
+  if (record.requesterId === scope.userId || record.assigneeId === scope.userId) return true;
+  if (record.groupId !== null && scope.groupIds.includes(record.groupId)) return true;
+  return record.assigneeId !== null && scope.ledUserIds.includes(record.assigneeId);
+}
+
+/** Column names of a table holding addressed records, for the SQL form of the scope. */
+export interface AddressColumns {
+  requester: string;
+  assignee: string;
+  group: string;
+}
+
+/**
+ * The scope as one SQL condition over `columns`, with its values added through `param` (which
+ * returns the placeholder): the repository puts it in the WHERE of lists, search and single reads
+ * alike, so all of them agree with canSee. Arrays go as one parameter each (= ANY), never spliced in.
+ */
+export function visibilityCondition(scope: VisibilityScope, columns: AddressColumns, param: (value: unknown) => string): string {
+  if (scope.kind === 'all') return 'TRUE';
+  const me = param(scope.userId);
+  const parts = [`${columns.requester} = ${me}`, `${columns.assignee} = ${me}`];
+  if (scope.groupIds.length) parts.push(`${columns.group} = ANY (${param(scope.groupIds)}::uuid[])`);
+  if (scope.ledUserIds.length) parts.push(`${columns.assignee} = ANY (${param(scope.ledUserIds)}::uuid[])`);
+  return `(${parts.join(' OR ')})`;
+}
