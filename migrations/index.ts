@@ -8,6 +8,7 @@ import { Directories1764000000500 } from './1764000000500-directories';
 import { People1764000000600 } from './1764000000600-people';
 import { MailOutbox1764000000700 } from './1764000000700-mail-outbox';
 import { SelfRegistration1764000000800 } from './1764000000800-self-registration';
+import { Tickets1764000001000 } from './1764000001000-tickets';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -20,4 +21,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   People1764000000600,
   MailOutbox1764000000700,
   SelfRegistration1764000000800,
+  Tickets1764000001000,
 ];

@@ -12,6 +12,7 @@ import { CsrfGuard } from './kernel/security/csrf';
 import { PermissionGuard } from './kernel/security/permission.guard';
 import { ErrorFilter } from './kernel/web/error.filter';
 import { ReportsModule } from './reports/reports.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 /** Wires the kernel, the core areas and the installed plugins. */
 @Module({})
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(boot: BootContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(boot), AuditModule, MailModule, IdentityModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
+      imports: [KernelModule.forRoot(boot), AuditModule, MailModule, IdentityModule, TicketsModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
       providers: [
         // First: a disabled plugin's route must look missing before anyone is asked to sign in.
         { provide: APP_GUARD, useExisting: PluginRouteGuard },

@@ -130,6 +130,16 @@ export class WorkGroupService {
     });
   }
 
+  /** The id of the active group with this name (any case), for addressing work to it. */
+  async activeGroupId(name: string): Promise<string | null> {
+    const group = await this.repo.findByName(name);
+    return group?.active ? group.id : null;
+  }
+
+  isMember(groupId: string, userId: string): Promise<boolean> {
+    return this.repo.isMember(groupId, userId);
+  }
+
   /** Adds an active person, found by user name (any case), to the group. */
   async addMember(actor: Actor, id: string, username: string): Promise<PersonRef> {
     this.allow(actor);

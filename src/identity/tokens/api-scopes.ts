@@ -13,6 +13,8 @@ export const API_SCOPES = {
   'groups:write': 'Create and change work groups and their members',
   'organisations:read': 'Read organisations with their departments and locations',
   'organisations:write': 'Create and change organisations, their departments and locations',
+  'tickets:read': 'Read the tickets the owner may see',
+  'tickets:write': 'Register tickets, reply and change their status (within the owner\'s rights)',
   'tokens:read': "List the owner's own API tokens",
   'tokens:write': "Create and revoke the owner's own API tokens (never with more scopes than the calling token)",
 } as const;

@@ -12,17 +12,18 @@ describe('visibilityScope', () => {
   });
 
   it('gives a requester only their own requests, whatever groups they are in', () => {
-    expect(visibilityScope(actor('r', 'requester'), { memberOf: ['g1'], leads: ['g1'], ledMembers: ['x'] })).toEqual({ kind: 'limited', userId: 'r', groupIds: [], ledUserIds: [] });
-    expect(visibilityScope(actor('nobody'), none)).toEqual({ kind: 'limited', userId: 'nobody', groupIds: [], ledUserIds: [] });
+    expect(visibilityScope(actor('r', 'requester'), { memberOf: ['g1'], leads: ['g1'], ledMembers: ['x'] })).toEqual({ kind: 'limited', userId: 'r', groupIds: [], ledUserIds: [], unaddressed: false });
+    expect(visibilityScope(actor('nobody'), none)).toEqual({ kind: 'limited', userId: 'nobody', groupIds: [], ledUserIds: [], unaddressed: false });
   });
 
   it('gives an agent their groups, and a lead the groups they lead and their members', () => {
-    expect(visibilityScope(actor('a1', 'agent'), { memberOf: ['g2', 'g1'], leads: [], ledMembers: [] })).toEqual({ kind: 'limited', userId: 'a1', groupIds: ['g1', 'g2'], ledUserIds: [] });
+    expect(visibilityScope(actor('a1', 'agent'), { memberOf: ['g2', 'g1'], leads: [], ledMembers: [] })).toEqual({ kind: 'limited', userId: 'a1', groupIds: ['g1', 'g2'], ledUserIds: [], unaddressed: true });
     expect(visibilityScope(actor('l1', 'group_lead'), { memberOf: ['g1'], leads: ['g1', 'g3'], ledMembers: ['l1', 'a1', 'a2', 'a1'] })).toEqual({
       kind: 'limited',
       userId: 'l1',
       groupIds: ['g1', 'g3'],
       ledUserIds: ['a1', 'a2'],
+      unaddressed: true,
     });
   });
 });
@@ -37,7 +38,9 @@ describe('canSee', () => {
     ['a record assigned to them in another group', agent, record({ assigneeId: 'a1', groupId: 'g9' }), true],
     ['a record of their group', agent, record({ groupId: 'g1' }), true],
     ['another group\'s record', agent, record({ groupId: 'g2', assigneeId: 'x' }), false],
-    ['an unaddressed record of someone else', agent, record({ requesterId: 'r1' }), false],
+    ['an unaddressed record of someone else (the shared inbox)', agent, record({ requesterId: 'r1' }), true],
+    ['a record addressed only to someone else', agent, record({ requesterId: 'r1', assigneeId: 'x' }), false],
+    ['an unaddressed request of someone else, as requester', requester, record({ requesterId: 'r2' }), false],
     ['a member\'s record in another group, as lead', lead, record({ assigneeId: 'a1', groupId: 'g7' }), true],
     ['a non-member\'s record in another group, as lead', lead, record({ assigneeId: 'x', groupId: 'g7' }), false],
     ['their own request, as requester', requester, record({ requesterId: 'r1', groupId: 'g1' }), true],
@@ -60,13 +63,13 @@ describe('visibilityCondition', () => {
   });
 
   it('passes every value as a parameter, arrays included', () => {
-    expect(compile({ kind: 'limited', userId: "x' OR '1'='1", groupIds: ['g1', 'g2'], ledUserIds: ['a1'] })).toEqual({
-      sql: '(t.requester_id = $1 OR t.assignee_id = $1 OR t.group_id = ANY ($2::uuid[]) OR t.assignee_id = ANY ($3::uuid[]))',
+    expect(compile({ kind: 'limited', userId: "x' OR '1'='1", groupIds: ['g1', 'g2'], ledUserIds: ['a1'], unaddressed: true })).toEqual({
+      sql: '(t.requester_id = $1 OR t.assignee_id = $1 OR t.group_id = ANY ($2::uuid[]) OR t.assignee_id = ANY ($3::uuid[]) OR (t.group_id IS NULL AND t.assignee_id IS NULL))',
       params: ["x' OR '1'='1", ['g1', 'g2'], ['a1']],
     });
   });
 
   it('leaves out empty lists', () => {
-    expect(compile({ kind: 'limited', userId: 'r1', groupIds: [], ledUserIds: [] })).toEqual({ sql: '(t.requester_id = $1 OR t.assignee_id = $1)', params: ['r1'] });
+    expect(compile({ kind: 'limited', userId: 'r1', groupIds: [], ledUserIds: [], unaddressed: false })).toEqual({ sql: '(t.requester_id = $1 OR t.assignee_id = $1)', params: ['r1'] });
   });
 });

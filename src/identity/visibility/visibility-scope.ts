@@ -4,7 +4,8 @@ import type { Role } from '../../kernel/security/roles';
  * Which records addressed to people and groups (tickets first) an actor may see:
  * - administrators and managers see everything;
  * - everyone sees what they asked for themselves (as its requester);
- * - staff see what is addressed to them or to a work group they belong to;
+ * - staff see what is addressed to them or to a work group they belong to, and what is addressed
+ *   to nobody yet (the shared inbox the first line triages, until routing addresses it);
  * - a group's lead (its coordinator) also sees everything addressed to any member of the group.
  * A requester with no other role has no groups here, so sees only their own requests.
  */
@@ -17,6 +18,8 @@ export type VisibilityScope =
       groupIds: string[];
       /** People whose records the actor sees as their lead (members of the groups they lead). */
       ledUserIds: string[];
+      /** Whether records addressed to no group and no person are visible (staff). */
+      unaddressed: boolean;
     };
 
 /** What the actor's work groups say about them. */
@@ -36,10 +39,10 @@ const STAFF: readonly Role[] = ['agent', 'specialist', 'group_lead', 'change_app
 
 export function visibilityScope(actor: { id: string; roles: readonly Role[] }, memberships: Memberships): VisibilityScope {
   if (actor.roles.some((role) => SEE_ALL.includes(role))) return { kind: 'all' };
-  if (!actor.roles.some((role) => STAFF.includes(role))) return { kind: 'limited', userId: actor.id, groupIds: [], ledUserIds: [] };
+  if (!actor.roles.some((role) => STAFF.includes(role))) return { kind: 'limited', userId: actor.id, groupIds: [], ledUserIds: [], unaddressed: false };
   const groupIds = [...new Set([...memberships.memberOf, ...memberships.leads])].sort();
   const ledUserIds = [...new Set(memberships.ledMembers)].filter((id) => id !== actor.id).sort();
-  return { kind: 'limited', userId: actor.id, groupIds, ledUserIds };
+  return { kind: 'limited', userId: actor.id, groupIds, ledUserIds, unaddressed: true };
 }
 
 /** Who a record is addressed to and who asked for it. */
@@ -54,6 +57,7 @@ export function canSee(scope: VisibilityScope, record: Addressed): boolean {
   if (scope.kind === 'all') return true;
   if (record.requesterId === scope.userId || record.assigneeId === scope.userId) return true;
   if (record.groupId !== null && scope.groupIds.includes(record.groupId)) return true;
+  if (scope.unaddressed && record.groupId === null && record.assigneeId === null) return true;
   return record.assigneeId !== null && scope.ledUserIds.includes(record.assigneeId);
 }
 
@@ -75,5 +79,6 @@ export function visibilityCondition(scope: VisibilityScope, columns: AddressColu
   const parts = [`${columns.requester} = ${me}`, `${columns.assignee} = ${me}`];
   if (scope.groupIds.length) parts.push(`${columns.group} = ANY (${param(scope.groupIds)}::uuid[])`);
   if (scope.ledUserIds.length) parts.push(`${columns.assignee} = ANY (${param(scope.ledUserIds)}::uuid[])`);
+  if (scope.unaddressed) parts.push(`(${columns.group} IS NULL AND ${columns.assignee} IS NULL)`);
   return `(${parts.join(' OR ')})`;
 }

@@ -35,14 +35,37 @@ export interface HookCatalogue {
   'mail.message.sent': { kind: 'action'; payload: { id: string; kind: string; messageId: string; recipients: string[] } };
   /** After a delivery attempt failed; `final` when no more attempts will be made. */
   'mail.message.failed': { kind: 'action'; payload: { id: string; kind: string; messageId: string; error: string; final: boolean } };
+  /** After a ticket was registered (any channel) and committed. */
+  'ticket.created': { kind: 'action'; payload: TicketEventPayload };
+  /** After a ticket moved to another status; `to` is the new status key. */
+  'ticket.status.changed': { kind: 'action'; payload: TicketEventPayload & { from: string; to: string } };
+  /** After a ticket was resolved (moved into a resolved-category status). */
+  'ticket.resolved': { kind: 'action'; payload: TicketEventPayload };
+  /** After a resolved or closed ticket was opened again (by staff, or by the requester's reply). */
+  'ticket.reopened': { kind: 'action'; payload: TicketEventPayload };
+  /** After a ticket's group or assignee changed. */
+  'ticket.assigned': { kind: 'action'; payload: TicketEventPayload & { groupId: string | null; assigneeId: string | null } };
+  /** After a public reply or an internal note was added to a ticket. */
+  'ticket.replied': { kind: 'action'; payload: TicketEventPayload & { messageId: string; kind: 'reply' | 'note' } };
+  /** The HTML of a reply or note before it is stored (already sanitized; a filter may add to it). */
+  'ticket.reply.body': { kind: 'filter'; value: string; context: { ticketId: string; kind: 'reply' | 'note'; actorId: string } };
   /** The page title, before the layout renders it. */
   'web.page.title': { kind: 'filter'; value: string; context: { view: string } };
   /** HTML shown in the dashboard's main column, resolved before the dashboard renders. */
   'web.slot.dashboard_main': { kind: 'filter'; value: string; context: SlotContext };
+  /** HTML shown in the ticket page's sidebar, resolved before the ticket page renders. */
+  'web.slot.ticket_sidebar': { kind: 'filter'; value: string; context: SlotContext };
   /** HTML shown in every page's footer, resolved before the layout renders. */
   'web.slot.layout_footer': { kind: 'filter'; value: string; context: SlotContext };
   /** The main navigation, before items the user lacks permission for are dropped. */
   'web.nav.items': { kind: 'filter'; value: NavItem[]; context: { userId: string | null } };
+}
+
+/** What every ticket action says: which ticket, as what number, and who acted (null for the system). */
+export interface TicketEventPayload {
+  ticketId: string;
+  ref: string;
+  actorId: string | null;
 }
 
 /** Why a sign-in was refused. */

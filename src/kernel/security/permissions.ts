@@ -8,6 +8,9 @@ import { rolesGrant } from './roles';
  */
 export const PERMISSIONS = {
   'dashboard.view': 'See the dashboard',
+  'tickets.view': 'Open the tickets one may see (one\'s own requests; more with work groups and roles)',
+  'tickets.create': 'Register a ticket (requesters for themselves; staff for anyone)',
+  'tickets.work': 'Work tickets: internal notes, status changes, assignment, registering for others',
   'profile.edit': 'Change one\'s own language, time zone and sessions',
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',

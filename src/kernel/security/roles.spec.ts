@@ -15,9 +15,14 @@ describe('roles', () => {
   });
 
   it('gives everyone signed in, with or without roles, the dashboard and their profile', () => {
-    for (const roles of [[], ['requester'], ['specialist', 'knowledge_editor']] as const) {
+    for (const roles of [[], ['change_approver'], ['knowledge_editor']] as const) {
       expect(every.filter((permission) => rolesGrant(roles, permission)).sort()).toEqual(['dashboard.view', 'profile.edit']);
     }
+  });
+
+  it('lets requesters see and register their own tickets, and staff work them', () => {
+    expect(every.filter((permission) => rolesGrant(['requester'], permission) && permission.startsWith('tickets.'))).toEqual(['tickets.view', 'tickets.create']);
+    for (const role of ['agent', 'specialist', 'group_lead', 'manager'] as const) expect(rolesGrant([role], 'tickets.work')).toBe(true);
   });
 
   it('lets the staff who meet clients invite requesters, and nobody else but administrators', () => {

@@ -30,12 +30,12 @@ const EVERYONE: readonly Permission[] = ['dashboard.view', 'profile.edit'];
  * (see rolesGrant); the other roles gain theirs as the areas they work in are built.
  */
 const GRANTS: Record<Exclude<Role, 'administrator'>, readonly Permission[]> = {
-  requester: [],
+  requester: ['tickets.view', 'tickets.create'],
   // Agents meet clients on the phone and at the desk, so they may invite them to the portal.
-  agent: ['requesters.invite'],
-  specialist: [],
-  group_lead: ['requesters.invite'],
-  manager: ['requesters.invite'],
+  agent: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
+  specialist: ['tickets.view', 'tickets.create', 'tickets.work'],
+  group_lead: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
+  manager: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
   change_approver: [],
   knowledge_editor: [],
 };

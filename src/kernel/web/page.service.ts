@@ -7,11 +7,13 @@ import { csrfTokenFor } from '../security/csrf';
 import { actorCan, type Permission } from '../security/permissions';
 
 /** The slots a page may show; each is resolved through the async filter `web.slot.<name>`. */
-export type SlotName = 'dashboard_main' | 'layout_footer';
+export type SlotName = 'dashboard_main' | 'layout_footer' | 'ticket_sidebar';
 
 export interface PageOptions {
   /** i18n key of the page title. */
   titleKey: string;
+  /** Values for the title's placeholders (a ticket's number and subject). */
+  titleVars?: Record<string, string>;
   /** Slots to resolve before rendering (the layout's footer slot is always resolved). */
   slots?: SlotName[];
   /** Values a form re-shows after an error, and the errors by field. */
@@ -20,6 +22,7 @@ export interface PageOptions {
 
 const BASE_NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
+  { href: '/tickets', labelKey: 'tickets.nav', permission: 'tickets.view' },
   { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
   { href: '/admin/users', labelKey: 'people.nav', permission: 'admin.users.view' },
   { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
@@ -48,7 +51,7 @@ export class PageService {
     const slotNames: SlotName[] = [...(options.slots ?? []), 'layout_footer'];
     const slotValues = await Promise.all(slotNames.map((name) => this.hooks.applyFilters(`web.slot.${name}`, '', context)));
     const navItems = actor ? await this.hooks.applyFilters('web.nav.items', BASE_NAV, { userId: actor.id }) : [];
-    const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey), { view: options.titleKey });
+    const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey, options.titleVars), { view: options.titleKey });
     const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key) }));
     if (req.session) req.session.flash = [];
     return {

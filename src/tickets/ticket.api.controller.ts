@@ -1,0 +1,150 @@
+import { Body, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Request } from 'express';
+import { RequirePermission } from '../kernel/security/permissions';
+import { ApiErrorDto } from '../kernel/web/openapi';
+import { ApiV1Controller, RequireScope } from '../identity/tokens/api-scope';
+import { TICKET_TYPES } from './ticket-types';
+import type { TicketRow } from './ticket.repository';
+import { TicketService, type TicketView } from './ticket.service';
+
+/** A ticket as the API shows it. */
+export class TicketDto {
+  @ApiProperty({ example: 'INC-42' }) ref!: string;
+  @ApiProperty({ enum: TICKET_TYPES }) type!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ description: 'Sanitized HTML' }) descriptionHtml!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ minimum: 1, maximum: 5 }) priority!: number;
+  @ApiProperty({ type: String, nullable: true }) group!: string | null;
+  @ApiProperty({ type: String, nullable: true }) assignee!: string | null;
+  @ApiProperty() requester!: string;
+  @ApiProperty({ description: 'Send back when changing the ticket (optimistic locking)' }) version!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+
+  static from(row: TicketRow & { ref: string }): TicketDto {
+    return Object.assign(new TicketDto(), {
+      ref: row.ref,
+      type: row.type,
+      subject: row.subject,
+      descriptionHtml: row.descriptionHtml,
+      status: row.status,
+      priority: row.priority,
+      group: row.groupName,
+      assignee: row.assigneeName,
+      requester: row.requesterName,
+      version: row.version,
+      updatedAt: row.updatedAt,
+    });
+  }
+}
+
+export class TicketMessageDto {
+  @ApiProperty({ enum: ['reply', 'note'] }) kind!: string;
+  @ApiProperty({ type: String, nullable: true }) author!: string | null;
+  @ApiProperty() bodyHtml!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+}
+
+export class TicketDetailDto extends TicketDto {
+  @ApiProperty({ type: [TicketMessageDto], description: 'Internal notes only for staff' }) messages!: TicketMessageDto[];
+
+  static fromView(view: TicketView): TicketDetailDto {
+    return Object.assign(new TicketDetailDto(), TicketDto.from({ ...view.ticket, ref: view.ref }), {
+      messages: view.messages.map((message) => ({ kind: message.kind, author: message.authorName, bodyHtml: message.bodyHtml, createdAt: message.createdAt })),
+    });
+  }
+}
+
+export class TicketPageDto {
+  @ApiProperty({ type: [TicketDto] }) items!: TicketDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class TicketListQuery {
+  @ApiPropertyOptional({ enum: ['mine', 'groups', 'unassigned', 'all'] }) @IsOptional() @IsIn(['mine', 'groups', 'unassigned', 'all']) queue?: 'mine' | 'groups' | 'unassigned' | 'all';
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+}
+
+export class NewTicketBodyDto {
+  @ApiProperty({ enum: TICKET_TYPES }) @IsString() @MaxLength(100) type!: string;
+  @ApiProperty() @IsString() @MaxLength(2000) subject!: string;
+  @ApiPropertyOptional({ description: 'HTML; sanitized on the server' }) @IsOptional() @IsString() @MaxLength(200_000) descriptionHtml?: string;
+  @ApiPropertyOptional({ description: 'Login or e-mail of the requester (staff only)' }) @IsOptional() @IsString() @MaxLength(320) requester?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 3 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) impact?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 3 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) urgency?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) group?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) assignee?: string;
+}
+
+export class NewMessageBodyDto {
+  @ApiProperty({ enum: ['reply', 'note'] }) @IsIn(['reply', 'note']) kind!: 'reply' | 'note';
+  @ApiProperty({ description: 'HTML; sanitized on the server' }) @IsString() @MaxLength(200_000) bodyHtml!: string;
+}
+
+export class StatusBodyDto {
+  @ApiProperty() @IsString() @MaxLength(100) status!: string;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resolutionCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20_000) resolutionText?: string;
+}
+
+/** /api/v1/tickets: the same rules and visibility as the pages. */
+@ApiV1Controller('tickets', 'tickets')
+export class TicketApiController {
+  constructor(private readonly tickets: TicketService) {}
+
+  @Get()
+  @RequirePermission('tickets.view')
+  @RequireScope('tickets:read')
+  @ApiOperation({ summary: 'A queue of visible tickets, newest activity first' })
+  @ApiOkResponse({ type: TicketPageDto })
+  async list(@Req() req: Request, @Query() query: TicketListQuery): Promise<TicketPageDto> {
+    const page = await this.tickets.list(req.actor!, query.queue ?? 'all', query.cursor);
+    return { items: page.rows.map((row) => TicketDto.from(row)), nextCursor: page.next };
+  }
+
+  @Get(':ref')
+  @RequirePermission('tickets.view')
+  @RequireScope('tickets:read')
+  @ApiOperation({ summary: 'One ticket with its conversation' })
+  @ApiOkResponse({ type: TicketDetailDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such ticket, or not one the caller may see' })
+  async view(@Req() req: Request, @Param('ref') ref: string): Promise<TicketDetailDto> {
+    return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
+  }
+
+  @Post()
+  @RequirePermission('tickets.create')
+  @RequireScope('tickets:write')
+  @ApiOperation({ summary: 'Register a ticket' })
+  @ApiCreatedResponse({ type: TicketDetailDto })
+  async create(@Req() req: Request, @Body() body: NewTicketBodyDto): Promise<TicketDetailDto> {
+    const ref = await this.tickets.create(req.actor!, body, 'api');
+    return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
+  }
+
+  @Post(':ref/messages')
+  @RequirePermission('tickets.view')
+  @RequireScope('tickets:write')
+  @ApiOperation({ summary: 'Add a public reply or (staff) an internal note' })
+  @ApiCreatedResponse({ type: TicketDetailDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  async reply(@Req() req: Request, @Param('ref') ref: string, @Body() body: NewMessageBodyDto): Promise<TicketDetailDto> {
+    await this.tickets.reply(req.actor!, ref, body, 'api');
+    return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
+  }
+
+  @Post(':ref/status')
+  @RequirePermission('tickets.work')
+  @RequireScope('tickets:write')
+  @ApiOperation({ summary: 'Move the ticket along the workflow (resolving needs a resolution code and text)' })
+  @ApiCreatedResponse({ type: TicketDetailDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  async changeStatus(@Req() req: Request, @Param('ref') ref: string, @Body() body: StatusBodyDto): Promise<TicketDetailDto> {
+    await this.tickets.changeStatus(req.actor!, ref, body, 'api');
+    return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
+  }
+}

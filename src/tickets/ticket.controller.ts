@@ -1,0 +1,119 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { I18nService } from '../kernel/i18n/i18n.service';
+import { RequirePermission } from '../kernel/security/permissions';
+import { PageService } from '../kernel/web/page.service';
+import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { TICKET_TYPES } from './ticket-types';
+import { AssignDto, MessageDto, NewTicketDto, StatusDto } from './ticket.dto';
+import type { Queue } from './ticket.repository';
+import { TicketService } from './ticket.service';
+
+const QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'all'];
+
+/** The agent workspace's first pages: queues, a new ticket, the ticket page with its actions. */
+@Controller('tickets')
+export class TicketController {
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly pages: PageService,
+    private readonly i18n: I18nService,
+  ) {}
+
+  @Get()
+  @RequirePermission('tickets.view')
+  async list(@Req() req: Request, @Res() res: Response, @Query('queue') queueParam?: string, @Query('cursor') cursor?: string) {
+    const queue = QUEUES.includes(queueParam as Queue) ? (queueParam as Queue) : 'all';
+    const page = await this.tickets.list(req.actor!, queue, cursor);
+    const model = await this.pages.model(req, { titleKey: 'tickets.title' }, {
+      rows: page.rows,
+      queues: QUEUES.map((name) => ({ name, current: name === queue })),
+      next: page.next ? `/tickets?${new URLSearchParams({ queue, cursor: page.next })}` : null,
+      first: cursor ? `/tickets?queue=${queue}` : null,
+    });
+    res.render('tickets/list', model);
+  }
+
+  @Get('new')
+  @RequirePermission('tickets.create')
+  async newForm(@Req() req: Request, @Res() res: Response) {
+    await this.renderNew(req, res, { type: 'incident', impact: '2', urgency: '2' });
+  }
+
+  @Post()
+  @RequirePermission('tickets.create')
+  async create(@Req() req: Request, @Res() res: Response, @Body() body: NewTicketDto) {
+    try {
+      const ref = await this.tickets.create(req.actor!, body, 'web');
+      this.pages.flash(req, 'success', 'tickets.created');
+      res.redirect(303, `/tickets/${ref}`);
+    } catch (error) {
+      if (!formRefusal(error)) throw error;
+      res.status(error.status);
+      await this.renderNew(req, res, { ...body }, refusalMessages(this.i18n, req.lang, error));
+    }
+  }
+
+  @Get(':ref')
+  @RequirePermission('tickets.view')
+  async show(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string) {
+    await this.renderTicket(req, res, ref);
+  }
+
+  @Post(':ref/messages')
+  @RequirePermission('tickets.view')
+  async addMessage(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: MessageDto) {
+    await this.act(req, res, ref, { kind: body.kind, body: body.body }, () => this.tickets.reply(req.actor!, ref, body, 'web'), body.kind === 'note' ? 'tickets.noted' : 'tickets.replied');
+  }
+
+  @Post(':ref/status')
+  @RequirePermission('tickets.work')
+  async changeStatus(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: StatusDto) {
+    await this.act(req, res, ref, { ...body }, () => this.tickets.changeStatus(req.actor!, ref, body, 'web'), 'tickets.status_changed');
+  }
+
+  @Post(':ref/assign')
+  @RequirePermission('tickets.work')
+  async assign(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: AssignDto) {
+    await this.act(req, res, ref, { ...body }, () => this.tickets.assign(req.actor!, ref, body, 'web'), 'tickets.assigned');
+  }
+
+  @Post(':ref/take')
+  @RequirePermission('tickets.work')
+  async take(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: AssignDto) {
+    const view = await this.tickets.view(req.actor!, ref);
+    await this.act(req, res, ref, {}, () => this.tickets.assign(req.actor!, ref, { group: view.ticket.groupName ?? '', assignee: req.actor!.username, version: body.version }, 'web'), 'tickets.taken');
+  }
+
+  /** Runs an action of the ticket page; a refusal shows the page again with what was typed. */
+  private async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string) {
+    try {
+      await work();
+      this.pages.flash(req, 'success', doneKey);
+      res.redirect(303, `/tickets/${ref}`);
+    } catch (error) {
+      if (!formRefusal(error)) throw error;
+      res.status(error.status);
+      await this.renderTicket(req, res, ref, typed, refusalMessages(this.i18n, req.lang, error));
+    }
+  }
+
+  private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
+    const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
+      types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
+      levels: [1, 2, 3],
+      staff: req.actor!.roles.some((role) => role !== 'requester'),
+    });
+    res.render('tickets/new', model);
+  }
+
+  private async renderTicket(req: Request, res: Response, ref: string, typed: Record<string, unknown> = {}, refusal?: Refusal) {
+    const view = await this.tickets.view(req.actor!, ref);
+    const form = { values: typed, ...(refusal ?? { errors: {} }) };
+    const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, slots: ['ticket_sidebar'], form }, {
+      ...view,
+      ticket: { ...view.ticket, ref: view.ref },
+    });
+    res.render('tickets/show', model);
+  }
+}

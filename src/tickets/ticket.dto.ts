@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TICKET_TYPES } from './ticket-types';
+
+// Generous limits that keep absurd input out; the service applies the real rules beside the fields.
+
+/** The new-ticket form. */
+export class NewTicketDto {
+  @IsString() @MaxLength(100) type!: string;
+  @IsString() @MaxLength(2000) subject!: string;
+  @IsOptional() @IsString() @MaxLength(200_000) description?: string;
+  @IsOptional() @IsString() @MaxLength(320) requester?: string;
+  @IsOptional() @IsString() @MaxLength(200) category?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) impact?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) urgency?: number;
+  @IsOptional() @IsString() @MaxLength(200) group?: string;
+  @IsOptional() @IsString() @MaxLength(200) assignee?: string;
+  @IsOptional() @IsString() @MaxLength(20) channel?: string;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export class MessageDto {
+  @IsIn(['reply', 'note']) kind!: 'reply' | 'note';
+  @IsString() @MaxLength(200_000) body!: string;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export class StatusDto {
+  @IsString() @MaxLength(100) status!: string;
+  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @IsOptional() @IsString() @MaxLength(100) resolutionCode?: string;
+  @IsOptional() @IsString() @MaxLength(20_000) resolutionText?: string;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export class AssignDto {
+  @IsOptional() @IsString() @MaxLength(200) group?: string;
+  @IsOptional() @IsString() @MaxLength(200) assignee?: string;
+  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export const TYPE_CHOICES = TICKET_TYPES;

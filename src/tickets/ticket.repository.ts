@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../kernel/database/unit-of-work';
+import { visibilityCondition, type VisibilityScope } from '../identity/visibility/visibility-scope';
+import type { MatrixCell } from './priority';
+import type { Channel, TicketType } from './ticket-types';
+import type { TicketStatus } from './workflow';
+
+export interface TicketRow {
+  id: string;
+  type: TicketType;
+  number: string;
+  subject: string;
+  descriptionHtml: string;
+  requesterId: string;
+  requesterName: string;
+  organisationId: string | null;
+  channel: Channel;
+  category: string;
+  impact: number;
+  urgency: number;
+  priority: number;
+  status: string;
+  groupId: string | null;
+  groupName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  resolutionCode: string | null;
+  resolutionText: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The keyset position: updated_at to the microsecond, as PostgreSQL keeps it. */
+  position: string;
+}
+
+export interface NewTicket {
+  type: TicketType;
+  subject: string;
+  descriptionHtml: string;
+  requesterId: string;
+  organisationId: string | null;
+  channel: Channel;
+  category: string;
+  impact: number;
+  urgency: number;
+  priority: number;
+  status: string;
+  groupId: string | null;
+  assigneeId: string | null;
+  createdBy: string;
+}
+
+export interface MessageRow {
+  id: string;
+  kind: 'reply' | 'note';
+  authorId: string | null;
+  authorName: string | null;
+  bodyHtml: string;
+  createdAt: Date;
+}
+
+export interface EventRow {
+  kind: string;
+  source: string;
+  actorName: string | null;
+  changes: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export type Queue = 'mine' | 'groups' | 'unassigned' | 'all';
+
+const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.description_html AS "descriptionHtml", t.requester_id AS "requesterId",
+  r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel, t.category, t.impact, t.urgency, t.priority,
+  t.status, t.group_id AS "groupId", g.name AS "groupName", t.assignee_id AS "assigneeId", a.display_name AS "assigneeName",
+  t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
+const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id`;
+const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
+
+/**
+ * The only place that queries tickets. Every read takes the actor's visibility scope and puts it
+ * in the WHERE, so a ticket the actor may not see is simply not found. UPDATE … RETURNING goes
+ * through a CTE (TypeORM returns UPDATE results as [rows, count]).
+ */
+@Injectable()
+export class TicketRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.uow.manager().query(sql, params);
+  }
+
+  async workflow(): Promise<{ statuses: TicketStatus[]; transitions: Array<{ from: string; to: string }> }> {
+    const statuses = await this.query<TicketStatus>(`SELECT key, category, position, is_initial AS "isInitial" FROM ticket_statuses ORDER BY position`);
+    const transitions = await this.query<{ from: string; to: string }>(`SELECT from_status AS "from", to_status AS "to" FROM ticket_transitions`);
+    return { statuses, transitions };
+  }
+
+  priorityMatrix(): Promise<MatrixCell[]> {
+    return this.query(`SELECT impact, urgency, priority FROM ticket_priority_matrix`);
+  }
+
+  async nextNumber(type: TicketType): Promise<string> {
+    // The sequence name comes from the closed list of types, never from input.
+    const [row] = await this.query<{ number: string }>(`SELECT nextval('ticket_number_${type}')::text AS number`);
+    return row!.number;
+  }
+
+  async insert(ticket: NewTicket, number: string): Promise<string> {
+    const [row] = await this.query<{ id: string }>(
+      `INSERT INTO tickets (type, number, subject, description_html, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy],
+    );
+    return row!.id;
+  }
+
+  /** One visible, not deleted ticket by its type and number. */
+  async findVisible(scope: VisibilityScope, type: TicketType, number: number): Promise<TicketRow | null> {
+    const params: unknown[] = [type, number];
+    const visible = visibilityCondition(scope, ADDRESS, (value) => `$${params.push(value)}`);
+    const [row] = await this.query<TicketRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE t.type = $1 AND t.number = $2 AND t.deleted_at IS NULL AND ${visible}`, params);
+    return row ?? null;
+  }
+
+  /** A queue page, newest activity first, visible tickets only. */
+  page(scope: VisibilityScope, query: { queue: Queue; userId: string; groupIds: string[]; before?: { at: string; id: string }; limit: number }): Promise<TicketRow[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = ['t.deleted_at IS NULL', visibilityCondition(scope, ADDRESS, param)];
+    if (query.queue === 'mine') where.push(`t.assignee_id = ${param(query.userId)}`);
+    if (query.queue === 'groups') where.push(`t.group_id = ANY (${param(query.groupIds)}::uuid[])`);
+    if (query.queue === 'unassigned') where.push('t.assignee_id IS NULL');
+    if (query.before) where.push(`(t.updated_at, t.id) < (${param(query.before.at)}::timestamptz, ${param(query.before.id)}::uuid)`);
+    return this.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY t.updated_at DESC, t.id DESC LIMIT ${param(query.limit)}`, params);
+  }
+
+  /**
+   * Applies changes if the ticket is still at `version` (optimistic locking); false when someone
+   * else changed it first. Bumps the version and updated_at.
+   */
+  async update(id: string, version: number, changes: Record<string, unknown>): Promise<boolean> {
+    const columns = Object.keys(changes);
+    if (columns.some((column) => !/^[a-z_]+$/.test(column))) throw new Error('bad column name');
+    const params: unknown[] = [id, version, ...Object.values(changes)];
+    const sets = columns.map((column, i) => `${column} = $${i + 3}`);
+    const rows = await this.query(
+      `WITH changed AS (UPDATE tickets SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 AND version = $2 RETURNING id) SELECT id FROM changed`,
+      params,
+    );
+    return rows.length > 0;
+  }
+
+  /** Marks activity (a reply) without the version check: a reply never conflicts with a field change. */
+  async touch(id: string, changes: Record<string, unknown> = {}): Promise<void> {
+    const columns = Object.keys(changes);
+    if (columns.some((column) => !/^[a-z_]+$/.test(column))) throw new Error('bad column name');
+    const sets = columns.map((column, i) => `${column} = $${i + 2}`);
+    await this.query(`WITH touched AS (UPDATE tickets SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING id) SELECT id FROM touched`, [id, ...Object.values(changes)]);
+  }
+
+  async insertMessage(ticketId: string, kind: 'reply' | 'note', authorId: string, bodyHtml: string, bodyText: string): Promise<string> {
+    const [row] = await this.query<{ id: string }>(
+      `INSERT INTO ticket_messages (ticket_id, kind, author_id, body_html, body_text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [ticketId, kind, authorId, bodyHtml, bodyText],
+    );
+    return row!.id;
+  }
+
+  /** The conversation in order; internal notes only when asked for (staff). */
+  messages(ticketId: string, withNotes: boolean): Promise<MessageRow[]> {
+    return this.query(
+      `SELECT m.id, m.kind, m.author_id AS "authorId", u.display_name AS "authorName", m.body_html AS "bodyHtml", m.created_at AS "createdAt"
+         FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id
+        WHERE m.ticket_id = $1 ${withNotes ? '' : "AND m.kind = 'reply'"} ORDER BY m.created_at, m.id LIMIT 500`,
+      [ticketId],
+    );
+  }
+
+  /** History is append-only: there is no way here to change or remove an event. */
+  async insertEvent(ticketId: string, actorId: string | null, source: string, kind: string, changes: Record<string, unknown>): Promise<void> {
+    await this.query(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes]);
+  }
+
+  events(ticketId: string): Promise<EventRow[]> {
+    return this.query(
+      `SELECT e.kind, e.source, u.display_name AS "actorName", e.changes, e.occurred_at AS "occurredAt"
+         FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 500`,
+      [ticketId],
+    );
+  }
+}

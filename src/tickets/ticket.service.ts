@@ -1,0 +1,270 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../kernel/database/unit-of-work';
+import { HookBus } from '../kernel/hooks/hook-bus';
+import type { Actor } from '../kernel/security/actor';
+import { actorCan } from '../kernel/security/permissions';
+import { DomainError, NotFoundError } from '../kernel/web/domain-error';
+import { WorkGroupService } from '../identity/groups/work-group.service';
+import { UserRepository } from '../identity/user.repository';
+import { VisibilityService } from '../identity/visibility/visibility.service';
+import { isLevel, priorityOf, type Level } from './priority';
+import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
+import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel } from './ticket-types';
+import { TicketRepository, type EventRow, type MessageRow, type Queue, type TicketRow } from './ticket.repository';
+import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
+
+export const MAX_SUBJECT = 250;
+export const MAX_BODY = 100_000;
+export const QUEUE_PAGE_SIZE = 50;
+
+/** Where a change came from, for the history. */
+export type ChangeSource = 'web' | 'api';
+
+export interface NewTicketInput {
+  type: string;
+  subject: string;
+  /** Plain text from a form … */
+  description?: string;
+  /** … or HTML from the API (sanitized). */
+  descriptionHtml?: string;
+  /** Login or e-mail of the person the ticket is for; staff only, default oneself. */
+  requester?: string;
+  channel?: string;
+  category?: string;
+  impact?: number;
+  urgency?: number;
+  /** Work group by name; staff only. */
+  group?: string;
+  /** Assignee by login; staff only. */
+  assignee?: string;
+}
+
+export interface TicketView {
+  ticket: TicketRow;
+  ref: string;
+  messages: MessageRow[];
+  events: EventRow[];
+  nextStatuses: TicketStatus[];
+  canWork: boolean;
+}
+
+export interface TicketPage {
+  rows: Array<TicketRow & { ref: string }>;
+  next: string | null;
+}
+
+/**
+ * Tickets: registering, the conversation, the status workflow and assignment, with visibility
+ * checked on every call (an invisible ticket is "not found"), optimistic locking on changes and
+ * every change written to the append-only history in the same transaction.
+ */
+@Injectable()
+export class TicketService {
+  constructor(
+    private readonly tickets: TicketRepository,
+    private readonly users: UserRepository,
+    private readonly groups: WorkGroupService,
+    private readonly visibility: VisibilityService,
+    private readonly hooks: HookBus,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async create(actor: Actor, input: NewTicketInput, source: ChangeSource): Promise<string> {
+    const staff = actorCan(actor, 'tickets.work');
+    if (!isTicketType(input.type)) throw fieldRefusal('ticket_type_invalid', 'tickets.errors.type', 'type');
+    const subject = checkSubject(input.subject);
+    const descriptionHtml = bodyHtml(input.descriptionHtml, input.description);
+    const channel = (input.channel ?? (source === 'api' ? 'api' : 'web')) as Channel;
+    if (!CHANNELS.includes(channel)) throw fieldRefusal('ticket_channel_invalid', 'tickets.errors.channel', 'channel');
+    const impact = level(input.impact, 'impact');
+    const urgency = level(input.urgency, 'urgency');
+    if (!staff && (input.requester || input.group || input.assignee)) throw new DomainError('ticket_staff_only', 'tickets.errors.staff_only', 403);
+    return this.uow.transaction(async () => {
+      const requester = input.requester?.trim() ? await this.person(input.requester, 'requester') : { id: actor.id, organisationId: (await this.users.findById(actor.id))?.organisationId ?? null };
+      const { groupId, assigneeId } = await this.addressing(input.group, input.assignee);
+      const workflow = await this.tickets.workflow();
+      const priority = priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
+      const number = await this.tickets.nextNumber(input.type as never);
+      const id = await this.tickets.insert(
+        {
+          type: input.type as never,
+          subject,
+          descriptionHtml,
+          requesterId: requester.id,
+          organisationId: requester.organisationId,
+          channel,
+          category: (input.category ?? '').trim().slice(0, 200),
+          impact,
+          urgency,
+          priority,
+          status: initialStatus(workflow).key,
+          groupId,
+          assigneeId,
+          createdBy: actor.id,
+        },
+        number,
+      );
+      const ref = ticketRef(input.type as never, number);
+      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId });
+      this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
+      return ref;
+    });
+  }
+
+  async view(actor: Actor, ref: string): Promise<TicketView> {
+    const ticket = await this.visible(actor, ref);
+    const canWork = actorCan(actor, 'tickets.work');
+    const workflow = await this.tickets.workflow();
+    return {
+      ticket,
+      ref: ticketRef(ticket.type, ticket.number),
+      messages: await this.tickets.messages(ticket.id, canWork),
+      events: canWork ? await this.tickets.events(ticket.id) : [],
+      nextStatuses: canWork ? nextStatuses(workflow, ticket.status) : [],
+      canWork,
+    };
+  }
+
+  async list(actor: Actor, queue: Queue, cursor?: string): Promise<TicketPage> {
+    const scope = await this.visibility.scopeFor(actor);
+    const before = cursor ? decodePosition(cursor) : undefined;
+    if (cursor && !before) throw new DomainError('cursor_invalid', 'tickets.errors.cursor', 400);
+    const groupIds = scope.kind === 'limited' ? scope.groupIds : (await this.groups.groupsOf(actor.id)).map((group) => group.id);
+    const rows = await this.tickets.page(scope, { queue, userId: actor.id, groupIds, ...(before ? { before } : {}), limit: QUEUE_PAGE_SIZE + 1 });
+    const shown = rows.slice(0, QUEUE_PAGE_SIZE).map((row) => ({ ...row, ref: ticketRef(row.type, row.number) }));
+    const last = shown.at(-1);
+    return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodePosition(last.position, last.id) : null };
+  }
+
+  /**
+   * Adds a public reply or (staff only) an internal note. A requester's reply to a resolved ticket
+   * opens it again: they are saying it is not solved.
+   */
+  async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string }, source: ChangeSource): Promise<string> {
+    const ticket = await this.visible(actor, ref);
+    const staff = actorCan(actor, 'tickets.work');
+    if (input.kind === 'note' && !staff) throw new NotFoundError();
+    const clean = bodyHtml(input.bodyHtml, input.body);
+    if (!clean) throw fieldRefusal('message_empty', 'tickets.errors.message_empty', 'body');
+    const html = await this.hooks.applyFilters('ticket.reply.body', clean, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
+    return this.uow.transaction(async () => {
+      const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
+      await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId });
+      const workflow = await this.tickets.workflow();
+      const reopenTo = !staff && categoryOf(workflow, ticket.status) === 'resolved' ? nextStatuses(workflow, ticket.status).find((status) => status.category === 'open') : undefined;
+      const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};
+      await this.tickets.touch(ticket.id, changes);
+      const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
+      if (reopenTo) {
+        await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopenTo.key, reason: 'requester_reply' });
+        this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: reopenTo.key });
+        this.hooks.doAction('ticket.reopened', event);
+      }
+      this.hooks.doAction('ticket.replied', { ...event, messageId, kind: input.kind });
+      return messageId;
+    });
+  }
+
+  /** Moves the ticket along the workflow; `version` is what the actor saw (optimistic locking). */
+  async changeStatus(actor: Actor, ref: string, input: { status: string; version: number; resolutionCode?: string; resolutionText?: string }, source: ChangeSource): Promise<void> {
+    const ticket = await this.workable(actor, ref);
+    const workflow: Workflow = await this.tickets.workflow();
+    const refusal = checkTransition(workflow, ticket.status, input.status, { code: input.resolutionCode, text: input.resolutionText });
+    if (refusal) throw new DomainError(`transition_${refusal}`, `tickets.errors.transition_${refusal}`, refusal === 'resolution_required' ? 400 : 409, { from: ticket.status, to: input.status });
+    const resolving = categoryOf(workflow, input.status) === 'resolved';
+    const reopening = ['resolved', 'closed'].includes(categoryOf(workflow, ticket.status) ?? '') && !resolving && categoryOf(workflow, input.status) !== 'closed';
+    await this.uow.transaction(async () => {
+      const changes: Record<string, unknown> = { status: input.status };
+      if (resolving) Object.assign(changes, { resolution_code: input.resolutionCode!.trim().slice(0, 100), resolution_text: input.resolutionText!.trim().slice(0, 10_000), resolved_at: new Date() });
+      if (reopening) changes.resolved_at = null;
+      await this.apply(ticket, input.version, changes);
+      await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: input.status });
+      const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
+      this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: input.status });
+      if (resolving) this.hooks.doAction('ticket.resolved', event);
+      if (reopening) this.hooks.doAction('ticket.reopened', event);
+    });
+  }
+
+  /** Addresses the ticket to a group and/or a person (blank clears); `take` is assigning oneself. */
+  async assign(actor: Actor, ref: string, input: { group?: string; assignee?: string; version: number }, source: ChangeSource): Promise<void> {
+    const ticket = await this.workable(actor, ref);
+    await this.uow.transaction(async () => {
+      const { groupId, assigneeId } = await this.addressing(input.group, input.assignee);
+      await this.apply(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
+      await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId } });
+      this.hooks.doAction('ticket.assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id, groupId, assigneeId });
+    });
+  }
+
+  private async apply(ticket: TicketRow, version: number, changes: Record<string, unknown>): Promise<void> {
+    if (!(await this.tickets.update(ticket.id, version, changes))) throw new DomainError('ticket_conflict', 'tickets.errors.conflict', 409);
+  }
+
+  private async visible(actor: Actor, ref: string): Promise<TicketRow> {
+    const parsed = parseTicketRef(ref);
+    const ticket = parsed ? await this.tickets.findVisible(await this.visibility.scopeFor(actor), parsed.type, parsed.number) : null;
+    if (!ticket) throw new NotFoundError();
+    return ticket;
+  }
+
+  private async workable(actor: Actor, ref: string): Promise<TicketRow> {
+    const ticket = await this.visible(actor, ref);
+    if (!actorCan(actor, 'tickets.work')) throw new NotFoundError();
+    return ticket;
+  }
+
+  private async person(login: string, field: string): Promise<{ id: string; organisationId: string | null }> {
+    const typed = login.trim();
+    const user = (await this.users.findByUsername(typed)) ?? (await this.users.findByEmail(typed)).find((candidate) => candidate.active) ?? null;
+    if (!user || !user.active) throw fieldRefusal('person_unknown', 'tickets.errors.person_unknown', field, { name: typed });
+    return { id: user.id, organisationId: user.organisationId };
+  }
+
+  /** The group (by name) and assignee (by login, a member of the group when one is given). */
+  private async addressing(groupName?: string, assigneeLogin?: string): Promise<{ groupId: string | null; assigneeId: string | null }> {
+    const groupId = groupName?.trim() ? await this.groups.activeGroupId(groupName.trim()) : null;
+    if (groupName?.trim() && !groupId) throw fieldRefusal('group_unknown', 'people.errors.group_unknown', 'group', { name: groupName.trim() });
+    const assigneeId = assigneeLogin?.trim() ? (await this.person(assigneeLogin, 'assignee')).id : null;
+    if (groupId && assigneeId && !(await this.groups.isMember(groupId, assigneeId))) {
+      throw fieldRefusal('assignee_not_member', 'tickets.errors.assignee_not_member', 'assignee', { name: assigneeLogin!.trim() });
+    }
+    return { groupId, assigneeId };
+  }
+}
+
+function fieldRefusal(code: string, key: string, field: string, vars: Record<string, unknown> = {}): DomainError {
+  return new DomainError(code, key, 400, { ...vars, field });
+}
+
+function checkSubject(raw: string): string {
+  const subject = raw.replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (!subject) throw fieldRefusal('subject_required', 'validation.required', 'subject');
+  if ([...subject].length > MAX_SUBJECT) throw fieldRefusal('subject_too_long', 'validation.too_long', 'subject', { count: MAX_SUBJECT });
+  return subject;
+}
+
+/** A body as safe HTML: sanitized if it came as HTML, escaped if it came as text. */
+function bodyHtml(html: string | undefined, text: string | undefined): string {
+  const source = html ?? text ?? '';
+  if (source.length > MAX_BODY) throw fieldRefusal('body_too_long', 'validation.too_long', html === undefined ? 'description' : 'descriptionHtml', { count: MAX_BODY });
+  return html !== undefined ? cleanHtml(html) : textToHtml(source.replace(/\0/g, ''));
+}
+
+function level(value: number | undefined, field: string): Level {
+  if (value === undefined) return 2;
+  if (!isLevel(value)) throw fieldRefusal('level_invalid', 'tickets.errors.level', field);
+  return value;
+}
+
+const POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z) ([0-9a-f-]{36})$/;
+
+function encodePosition(at: string, id: string): string {
+  return Buffer.from(`${at} ${id}`, 'utf8').toString('base64url');
+}
+
+function decodePosition(cursor: string): { at: string; id: string } | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
+  const match = POSITION.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { at: match[1]!, id: match[2]! } : undefined;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { TicketApiController } from './ticket.api.controller';
+import { TicketController } from './ticket.controller';
+import { TicketRepository } from './ticket.repository';
+import { TicketService } from './ticket.service';
+
+/** Incidents and service requests: the ticket model, workflow, conversation and queues. */
+@Module({
+  imports: [IdentityModule],
+  controllers: [TicketController, TicketApiController],
+  providers: [TicketRepository, TicketService],
+  exports: [TicketService],
+})
+export class TicketsModule {}
