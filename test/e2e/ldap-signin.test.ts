@@ -187,6 +187,20 @@ describe('directory sign-in', () => {
     expect(bob.directory_id).toBeNull();
   });
 
+  it('throttles 100 wrong directory passwords from one address, the right one included', async () => {
+    const agent = request.agent(app.url);
+    const form = await agent.get('/login').expect(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await agent.post('/login').set('X-Forwarded-For', '203.0.113.77').type('form').send({ username: 'dave', password: `guess-${i}`, _csrf: csrfOf(form.text) });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10); // SECURITY__LOGIN_MAX_ATTEMPTS
+    expect(statuses.slice(10).every((status) => status === 429)).toBe(true);
+    const right = await agent.post('/login').set('X-Forwarded-For', '203.0.113.77').type('form').send({ username: 'dave', password: PEOPLE.dave.password, _csrf: csrfOf(form.text) });
+    expect(right.status).toBe(429);
+  });
+
   it('tells people when the directory is down, while the local administrator still signs in', async () => {
     await slapd.stop();
     const { res } = await signIn('alice', PEOPLE.alice.password);
