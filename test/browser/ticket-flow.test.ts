@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { AuthService } from '../../src/identity/auth.service';
+import { WorkGroupService } from '../../src/identity/groups/work-group.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
+import { launchBrowser, screenshot } from '../harness/browser';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * An agent's basic loop in a real browser: register a caller's problem by phone, take it, reply,
+ * resolve it with a resolution — with the status and assignee visible at the top all along.
+ */
+describe('a ticket worked in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    const admin = await app.app.get(AuthService).createAdmin('flow-admin', 'flow admin password');
+    await app.app.get(UserAdminService).create({ username: 'operator', displayName: 'Оператор', roles: ['agent'], password: 'phone desk secret 7' });
+    await app.app.get(UserAdminService).create({ username: 'caller', displayName: 'Звонящий', email: 'caller@example.com', roles: ['requester'] });
+    const group = await app.app.get(WorkGroupService).create(admin, { name: 'Первая линия', active: true });
+    await app.app.get(WorkGroupService).addMember(admin, group.id, 'operator');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const state = async (page: Page) => ({
+    status: await page.locator('.ticket-state [data-status]').getAttribute('data-status'),
+    assignment: (await page.locator('[data-assignment]').textContent())?.replace(/\s+/g, ' ').trim(),
+  });
+
+  it('registers by phone, takes, replies and resolves', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/login`);
+    await page.fill('#username', 'operator');
+    await page.fill('#password', 'phone desk secret 7');
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]')]);
+
+    await page.goto(`${app.url}/tickets/new`);
+    await page.fill('#field-requester', 'caller@example.com');
+    await page.fill('#field-subject', 'Не работает VPN');
+    await page.fill('#field-description', 'Звонок в 9:05, ошибка 809');
+    await page.fill('#field-group', 'Первая линия');
+    await Promise.all([page.waitForURL(/\/tickets\/INC-\d+$/), page.click('form[action="/tickets"] button[type=submit]')]);
+    expect(await state(page)).toEqual({ status: 'new', assignment: 'Assigned to: Первая линия' });
+
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/take"] button')]);
+    expect(await state(page)).toEqual({ status: 'new', assignment: 'Assigned to: Первая линия / Оператор' });
+
+    await page.fill('#field-body', 'Перезагрузите, пожалуйста, клиент VPN.');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="reply"]')]);
+    await expect(page.locator('[data-message="reply"]').last().textContent()).resolves.toContain('Перезагрузите');
+
+    await page.selectOption('#field-status', 'resolved');
+    await page.fill('#field-resolutionCode', 'advice');
+    await page.fill('#field-resolutionText', 'Клиент VPN перезапущен');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/status"] button[type=submit]')]);
+    expect(await state(page)).toEqual({ status: 'resolved', assignment: 'Assigned to: Первая линия / Оператор' });
+    await screenshot(page, 'ticket-resolved');
+    await page.close();
+  });
+});
