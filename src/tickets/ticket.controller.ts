@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { I18nService } from '../kernel/i18n/i18n.service';
-import { RequirePermission } from '../kernel/security/permissions';
+import { actorCan, RequirePermission } from '../kernel/security/permissions';
 import { PageService } from '../kernel/web/page.service';
 import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
 import { TICKET_TYPES } from './ticket-types';
@@ -9,7 +9,7 @@ import { AssignDto, MessageDto, NewTicketDto, StatusDto } from './ticket.dto';
 import type { Queue } from './ticket.repository';
 import { TicketService } from './ticket.service';
 
-const QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'all'];
+const QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'all', 'deleted'];
 
 /** The agent workspace's first pages: queues, a new ticket, the ticket page with its actions. */
 @Controller('tickets')
@@ -27,6 +27,7 @@ export class TicketController {
     const page = await this.tickets.list(req.actor!, queue, cursor);
     const model = await this.pages.model(req, { titleKey: 'tickets.title' }, {
       rows: page.rows,
+      deletedQueue: queue === 'deleted',
       queues: QUEUES.map((name) => ({ name, current: name === queue })),
       next: page.next ? `/tickets?${new URLSearchParams({ queue, cursor: page.next })}` : null,
       first: cursor ? `/tickets?queue=${queue}` : null,
@@ -85,6 +86,22 @@ export class TicketController {
     await this.act(req, res, ref, {}, () => this.tickets.assign(req.actor!, ref, { group: view.ticket.groupName ?? '', assignee: req.actor!.username, version: body.version }, 'web'), 'tickets.taken');
   }
 
+  @Post(':ref/delete')
+  @RequirePermission('tickets.delete')
+  async delete(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: AssignDto) {
+    await this.tickets.delete(req.actor!, ref, body.version, 'web');
+    this.pages.flash(req, 'success', 'tickets.deleted');
+    res.redirect(303, '/tickets?queue=deleted');
+  }
+
+  @Post(':ref/restore')
+  @RequirePermission('tickets.delete')
+  async restore(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string) {
+    await this.tickets.restore(req.actor!, ref, 'web');
+    this.pages.flash(req, 'success', 'tickets.restored');
+    res.redirect(303, `/tickets/${ref}`);
+  }
+
   /** Runs an action of the ticket page; a refusal shows the page again with what was typed. */
   private async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string) {
     try {
@@ -113,6 +130,7 @@ export class TicketController {
     const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, slots: ['ticket_sidebar'], form }, {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
+      canDelete: actorCan(req.actor!, 'tickets.delete'),
     });
     res.render('tickets/show', model);
   }

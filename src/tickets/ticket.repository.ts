@@ -67,7 +67,7 @@ export interface EventRow {
   occurredAt: Date;
 }
 
-export type Queue = 'mine' | 'groups' | 'unassigned' | 'all';
+export type Queue = 'mine' | 'groups' | 'unassigned' | 'all' | 'deleted';
 
 const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.description_html AS "descriptionHtml", t.requester_id AS "requesterId",
   r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel, t.category, t.impact, t.urgency, t.priority,
@@ -115,11 +115,14 @@ export class TicketRepository {
     return row!.id;
   }
 
-  /** One visible, not deleted ticket by its type and number. */
-  async findVisible(scope: VisibilityScope, type: TicketType, number: number): Promise<TicketRow | null> {
+  /** One visible ticket by its type and number; deleted ones only when asked for (to restore them). */
+  async findVisible(scope: VisibilityScope, type: TicketType, number: number, deleted = false): Promise<TicketRow | null> {
     const params: unknown[] = [type, number];
     const visible = visibilityCondition(scope, ADDRESS, (value) => `$${params.push(value)}`);
-    const [row] = await this.query<TicketRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE t.type = $1 AND t.number = $2 AND t.deleted_at IS NULL AND ${visible}`, params);
+    const [row] = await this.query<TicketRow>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE t.type = $1 AND t.number = $2 AND t.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} AND ${visible}`,
+      params,
+    );
     return row ?? null;
   }
 
@@ -127,7 +130,7 @@ export class TicketRepository {
   page(scope: VisibilityScope, query: { queue: Queue; userId: string; groupIds: string[]; before?: { at: string; id: string }; limit: number }): Promise<TicketRow[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where = ['t.deleted_at IS NULL', visibilityCondition(scope, ADDRESS, param)];
+    const where = [query.queue === 'deleted' ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL', visibilityCondition(scope, ADDRESS, param)];
     if (query.queue === 'mine') where.push(`t.assignee_id = ${param(query.userId)}`);
     if (query.queue === 'groups') where.push(`t.group_id = ANY (${param(query.groupIds)}::uuid[])`);
     if (query.queue === 'unassigned') where.push('t.assignee_id IS NULL');

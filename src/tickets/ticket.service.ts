@@ -197,6 +197,28 @@ export class TicketService {
     });
   }
 
+  /** Moves the ticket to the "Deleted" queue (findable, restorable); its history stays. */
+  async delete(actor: Actor, ref: string, version: number, source: ChangeSource): Promise<void> {
+    const ticket = await this.workable(actor, ref);
+    if (!actorCan(actor, 'tickets.delete')) throw new NotFoundError();
+    await this.uow.transaction(async () => {
+      await this.apply(ticket, version, { deleted_at: new Date() });
+      await this.tickets.insertEvent(ticket.id, actor.id, source, 'deleted', {});
+      this.hooks.doAction('ticket.deleted', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id });
+    });
+  }
+
+  async restore(actor: Actor, ref: string, source: ChangeSource): Promise<void> {
+    if (!actorCan(actor, 'tickets.delete')) throw new NotFoundError();
+    const parsed = parseTicketRef(ref);
+    const ticket = parsed ? await this.tickets.findVisible(await this.visibility.scopeFor(actor), parsed.type, parsed.number, true) : null;
+    if (!ticket) throw new NotFoundError();
+    await this.uow.transaction(async () => {
+      await this.apply(ticket, ticket.version, { deleted_at: null });
+      await this.tickets.insertEvent(ticket.id, actor.id, source, 'restored', {});
+    });
+  }
+
   private async apply(ticket: TicketRow, version: number, changes: Record<string, unknown>): Promise<void> {
     if (!(await this.tickets.update(ticket.id, version, changes))) throw new DomainError('ticket_conflict', 'tickets.errors.conflict', 409);
   }

@@ -185,6 +185,23 @@ describe('tickets', () => {
     await agents['client-1']!.post('/tickets').type('form').send({ type: 'incident', subject: 'no csrf' }).expect(403);
   });
 
+  it('moves a ticket to a findable Deleted queue and restores it; agents may not', async () => {
+    const ref = await create(agents['agent-a']!, { subject: 'To delete', group: 'Группа А' });
+    const page = (await agents['lead-a']!.get(`/tickets/${ref}`).expect(200)).text;
+    expect((await agents['agent-a']!.get(`/tickets/${ref}`).expect(200)).text).not.toContain(`/tickets/${ref}/delete`);
+    await agents['agent-a']!.post(`/tickets/${ref}/delete`).type('form').send({ _csrf: csrfOf(page), version: String(versionOf(page)) }).expect(403);
+    await agents['lead-a']!.post(`/tickets/${ref}/delete`).type('form').send({ _csrf: csrfOf(page), version: String(versionOf(page)) }).expect(303);
+    await agents['lead-a']!.get(`/tickets/${ref}`).expect(404);
+    expect(refsOf((await agents['lead-a']!.get('/tickets').expect(200)).text)).not.toContain(ref);
+    const deleted = (await agents['lead-a']!.get('/tickets?queue=deleted').expect(200)).text;
+    expect(refsOf(deleted)).toEqual([ref]);
+    expect(refsOf((await agents['agent-b']!.get('/tickets?queue=deleted').expect(200)).text)).toEqual([]); // not B's
+    await agents['lead-a']!.post(`/tickets/${ref}/restore`).type('form').send({ _csrf: csrfOf(deleted) }).expect(303);
+    await agents['lead-a']!.get(`/tickets/${ref}`).expect(200);
+    const kinds = await db().query(`SELECT e.kind FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.subject = 'To delete' ORDER BY e.id`);
+    expect(kinds.map((row: { kind: string }) => row.kind)).toEqual(['created', 'deleted', 'restored']);
+  });
+
   it('announces lifecycle events to plugins after commit', async () => {
     const seen: string[] = [];
     const hooks = app.app.get(HookBus);

@@ -47,6 +47,8 @@ export interface HookCatalogue {
   'ticket.assigned': { kind: 'action'; payload: TicketEventPayload & { groupId: string | null; assigneeId: string | null } };
   /** After a public reply or an internal note was added to a ticket. */
   'ticket.replied': { kind: 'action'; payload: TicketEventPayload & { messageId: string; kind: 'reply' | 'note' } };
+  /** After a ticket was moved to the Deleted queue (it can be restored). */
+  'ticket.deleted': { kind: 'action'; payload: TicketEventPayload };
   /** The HTML of a reply or note before it is stored (already sanitized; a filter may add to it). */
   'ticket.reply.body': { kind: 'filter'; value: string; context: { ticketId: string; kind: 'reply' | 'note'; actorId: string } };
   /** The page title, before the layout renders it. */

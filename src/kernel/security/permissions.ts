@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'tickets.view': 'Open the tickets one may see (one\'s own requests; more with work groups and roles)',
   'tickets.create': 'Register a ticket (requesters for themselves; staff for anyone)',
   'tickets.work': 'Work tickets: internal notes, status changes, assignment, registering for others',
+  'tickets.delete': 'Move tickets to the Deleted queue and restore them',
   'profile.edit': 'Change one\'s own language, time zone and sessions',
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',

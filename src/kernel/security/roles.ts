@@ -34,8 +34,8 @@ const GRANTS: Record<Exclude<Role, 'administrator'>, readonly Permission[]> = {
   // Agents meet clients on the phone and at the desk, so they may invite them to the portal.
   agent: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
   specialist: ['tickets.view', 'tickets.create', 'tickets.work'],
-  group_lead: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
-  manager: ['tickets.view', 'tickets.create', 'tickets.work', 'requesters.invite'],
+  group_lead: ['tickets.view', 'tickets.create', 'tickets.work', 'tickets.delete', 'requesters.invite'],
+  manager: ['tickets.view', 'tickets.create', 'tickets.work', 'tickets.delete', 'requesters.invite'],
   change_approver: [],
   knowledge_editor: [],
 };
