@@ -3,6 +3,7 @@ import { AuthService } from '../../src/identity/auth.service';
 import { WorkGroupService } from '../../src/identity/groups/work-group.service';
 import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
 import { UserAdminService } from '../../src/identity/user-admin.service';
+import { COMMANDS } from '../../src/kernel/cli/commands';
 import { HookBus } from '../../src/kernel/hooks/hook-bus';
 import { csrfOf, signedInAgent } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -214,5 +215,18 @@ describe('tickets', () => {
     } finally {
       off.forEach((dispose) => dispose());
     }
+  });
+
+  it('fills a demo desk once with seed:demo', async () => {
+    const run = () => COMMANDS['seed:demo']!.run(app.app, { args: [], stdin: '' });
+    expect(await run()).toMatch(/^demo desk ready: organisation "Northwind Ltd", 3 work groups, 4 agents and 3 requesters .*, 8 tickets$/);
+    const statuses = await db().query(`SELECT status, count(*)::int AS n FROM tickets t JOIN users u ON u.id = t.requester_id WHERE u.username IN ('marina', 'dilshod', 'peter') GROUP BY status ORDER BY status`);
+    expect(statuses).toEqual([
+      { status: 'closed', n: 2 },
+      { status: 'in_progress', n: 2 },
+      { status: 'new', n: 2 },
+      { status: 'resolved', n: 2 },
+    ]);
+    expect(await run()).toContain('already there');
   });
 });
