@@ -66,6 +66,7 @@ export class TicketPageDto {
 export class TicketListQuery {
   @ApiPropertyOptional({ enum: ['mine', 'groups', 'unassigned', 'all'] }) @IsOptional() @IsIn(['mine', 'groups', 'unassigned', 'all']) queue?: 'mine' | 'groups' | 'unassigned' | 'all';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+  @ApiPropertyOptional({ description: 'Words the ticket must contain (each as a prefix): number, subject, text, replies, requester' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
 }
 
 export class NewTicketBodyDto {
@@ -102,7 +103,7 @@ export class TicketApiController {
   @ApiOperation({ summary: 'A queue of visible tickets, newest activity first' })
   @ApiOkResponse({ type: TicketPageDto })
   async list(@Req() req: Request, @Query() query: TicketListQuery): Promise<TicketPageDto> {
-    const page = await this.tickets.list(req.actor!, query.queue ?? 'all', query.cursor);
+    const page = await this.tickets.list(req.actor!, query.queue ?? 'all', query.cursor, query.q);
     return { items: page.rows.map((row) => TicketDto.from(row)), nextCursor: page.next };
   }
 

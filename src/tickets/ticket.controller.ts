@@ -22,14 +22,16 @@ export class TicketController {
 
   @Get()
   @RequirePermission('tickets.view')
-  async list(@Req() req: Request, @Res() res: Response, @Query('queue') queueParam?: string, @Query('cursor') cursor?: string) {
+  async list(@Req() req: Request, @Res() res: Response, @Query('queue') queueParam?: string, @Query('cursor') cursor?: string, @Query('q') q?: string) {
     const queue = QUEUES.includes(queueParam as Queue) ? (queueParam as Queue) : 'all';
-    const page = await this.tickets.list(req.actor!, queue, cursor);
-    const model = await this.pages.model(req, { titleKey: 'tickets.title' }, {
+    const search = typeof q === 'string' ? q.slice(0, 200) : '';
+    const page = await this.tickets.list(req.actor!, queue, cursor, search);
+    const model = await this.pages.model(req, { titleKey: 'tickets.title', form: { values: { q: search } } }, {
+      queue,
       rows: page.rows,
       deletedQueue: queue === 'deleted',
       queues: QUEUES.map((name) => ({ name, current: name === queue })),
-      next: page.next ? `/tickets?${new URLSearchParams({ queue, cursor: page.next })}` : null,
+      next: page.next ? `/tickets?${new URLSearchParams({ queue, ...(search ? { q: search } : {}), cursor: page.next })}` : null,
       first: cursor ? `/tickets?queue=${queue}` : null,
     });
     res.render('tickets/list', model);

@@ -37,6 +37,7 @@ export interface NewTicket {
   type: TicketType;
   subject: string;
   descriptionHtml: string;
+  descriptionText: string;
   requesterId: string;
   organisationId: string | null;
   channel: Channel;
@@ -108,9 +109,9 @@ export class TicketRepository {
 
   async insert(ticket: NewTicket, number: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy],
+      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by)
+       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText],
     );
     return row!.id;
   }
@@ -126,14 +127,41 @@ export class TicketRepository {
     return row ?? null;
   }
 
-  /** A queue page, newest activity first, visible tickets only. */
-  page(scope: VisibilityScope, query: { queue: Queue; userId: string; groupIds: string[]; before?: { at: string; id: string }; limit: number }): Promise<TicketRow[]> {
+  /**
+   * Rebuilds the ticket's search vectors from its number, subject, requester, description and
+   * messages: `search_public` without internal notes, `search_staff` with them. Text is capped so
+   * a very long conversation cannot outgrow a tsvector.
+   */
+  async refreshSearch(id: string, ref: string): Promise<void> {
+    // Joining punctuation becomes space first, so "XR-200", "INC-42" and "a.b@c" index as the plain
+    // words a search is split into (the parser would otherwise keep "-200" or a whole address).
+    const words = (sql: string, cap: number) => `to_tsvector('simple', translate(left(${sql}, ${cap}), '-@._/\\:', '        '))`;
+    await this.query(
+      `WITH parts AS (
+         SELECT t.id,
+                setweight(${words(`$2 || ' ' || t.subject`, 2000)}, 'A')
+                  || setweight(${words(`r.display_name || ' ' || r.username || ' ' || coalesce(r.email, '')`, 2000)}, 'B')
+                  || setweight(${words('t.description_text', 200000)}, 'C') AS base,
+                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'reply'), '')`, 300000)}, 'D') AS replies,
+                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'note'), '')`, 200000)}, 'D') AS notes
+           FROM tickets t JOIN users r ON r.id = t.requester_id WHERE t.id = $1
+       ), changed AS (
+         UPDATE tickets t SET search_public = p.base || p.replies, search_staff = p.base || p.replies || p.notes FROM parts p WHERE t.id = p.id RETURNING t.id
+       )
+       SELECT id FROM changed`,
+      [id, ref],
+    );
+  }
+
+  /** A queue page, newest activity first, visible tickets only, optionally matching a search. */
+  page(scope: VisibilityScope, query: { queue: Queue; userId: string; groupIds: string[]; search?: { tsquery: string; staff: boolean }; before?: { at: string; id: string }; limit: number }): Promise<TicketRow[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const where = [query.queue === 'deleted' ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL', visibilityCondition(scope, ADDRESS, param)];
     if (query.queue === 'mine') where.push(`t.assignee_id = ${param(query.userId)}`);
     if (query.queue === 'groups') where.push(`t.group_id = ANY (${param(query.groupIds)}::uuid[])`);
     if (query.queue === 'unassigned') where.push('t.assignee_id IS NULL');
+    if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
     if (query.before) where.push(`(t.updated_at, t.id) < (${param(query.before.at)}::timestamptz, ${param(query.before.id)}::uuid)`);
     return this.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY t.updated_at DESC, t.id DESC LIMIT ${param(query.limit)}`, params);
   }

@@ -8,6 +8,7 @@ import { WorkGroupService } from '../identity/groups/work-group.service';
 import { UserRepository } from '../identity/user.repository';
 import { VisibilityService } from '../identity/visibility/visibility.service';
 import { isLevel, priorityOf, type Level } from './priority';
+import { searchQuery } from './search-query';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
 import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel } from './ticket-types';
 import { TicketRepository, type EventRow, type MessageRow, type Queue, type TicketRow } from './ticket.repository';
@@ -90,6 +91,7 @@ export class TicketService {
           type: input.type as never,
           subject,
           descriptionHtml,
+          descriptionText: htmlToText(descriptionHtml),
           requesterId: requester.id,
           organisationId: requester.organisationId,
           channel,
@@ -105,6 +107,7 @@ export class TicketService {
         number,
       );
       const ref = ticketRef(input.type as never, number);
+      await this.tickets.refreshSearch(id, ref);
       await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
       return ref;
@@ -125,12 +128,21 @@ export class TicketService {
     };
   }
 
-  async list(actor: Actor, queue: Queue, cursor?: string): Promise<TicketPage> {
+  /** A queue page; `search` narrows it to tickets whose words start with every word typed (notes count for staff only). */
+  async list(actor: Actor, queue: Queue, cursor?: string, search?: string): Promise<TicketPage> {
     const scope = await this.visibility.scopeFor(actor);
+    const tsquery = search ? searchQuery(search) : null;
     const before = cursor ? decodePosition(cursor) : undefined;
     if (cursor && !before) throw new DomainError('cursor_invalid', 'tickets.errors.cursor', 400);
     const groupIds = scope.kind === 'limited' ? scope.groupIds : (await this.groups.groupsOf(actor.id)).map((group) => group.id);
-    const rows = await this.tickets.page(scope, { queue, userId: actor.id, groupIds, ...(before ? { before } : {}), limit: QUEUE_PAGE_SIZE + 1 });
+    const rows = await this.tickets.page(scope, {
+      queue,
+      userId: actor.id,
+      groupIds,
+      ...(tsquery ? { search: { tsquery, staff: actorCan(actor, 'tickets.work') } } : {}),
+      ...(before ? { before } : {}),
+      limit: QUEUE_PAGE_SIZE + 1,
+    });
     const shown = rows.slice(0, QUEUE_PAGE_SIZE).map((row) => ({ ...row, ref: ticketRef(row.type, row.number) }));
     const last = shown.at(-1);
     return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodePosition(last.position, last.id) : null };
@@ -154,6 +166,7 @@ export class TicketService {
       const reopenTo = !staff && categoryOf(workflow, ticket.status) === 'resolved' ? nextStatuses(workflow, ticket.status).find((status) => status.category === 'open') : undefined;
       const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};
       await this.tickets.touch(ticket.id, changes);
+      await this.tickets.refreshSearch(ticket.id, ticketRef(ticket.type, ticket.number));
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
       if (reopenTo) {
         await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopenTo.key, reason: 'requester_reply' });

@@ -217,6 +217,23 @@ describe('tickets', () => {
     }
   });
 
+  it('finds tickets by number, words in any script, replies and requester; notes only for staff', async () => {
+    const ref = await create(agents['client-2']!, { subject: 'Сканер зажёвывает бумагу', description: 'Модель XR-200 на втором этаже' });
+    await post(agents['agent-a']!, `/tickets/${ref}/messages`, { kind: 'reply', body: 'Заменим ролик подачи' });
+    await post(agents['agent-a']!, `/tickets/${ref}/messages`, { kind: 'note', body: 'гарантийный случай' });
+    const find = async (agent: Agent, q: string) => refsOf((await agent.get(`/tickets?q=${encodeURIComponent(q)}`).expect(200)).text);
+    expect(await find(agents['agent-a']!, 'сканер бумаг')).toEqual([ref]);
+    expect(await find(agents['agent-a']!, 'XR-200')).toEqual([ref]);
+    expect(await find(agents['agent-a']!, ref)).toEqual([ref]);
+    expect(await find(agents['agent-a']!, 'ролик')).toEqual([ref]);
+    expect(await find(agents['agent-a']!, 'client-2 сканер')).toEqual([ref]);
+    expect(await find(agents['agent-a']!, 'гарантийный')).toEqual([ref]);
+    expect(await find(agents['client-2']!, 'гарантийный')).toEqual([]); // a note's words tell a requester nothing
+    expect(await find(agents['client-2']!, 'ролик')).toEqual([ref]);
+    expect(await find(agents['client-1']!, 'сканер')).toEqual([]); // not theirs
+    expect(await find(agents['agent-a']!, "'):* | !")).toEqual(await find(agents['agent-a']!, '')); // nothing searchable: no filter, no error
+  });
+
   it('fills a demo desk once with seed:demo', async () => {
     const run = () => COMMANDS['seed:demo']!.run(app.app, { args: [], stdin: '' });
     expect(await run()).toMatch(/^demo desk ready: organisation "Northwind Ltd", 3 work groups, 4 agents and 3 requesters .*, 8 tickets$/);
