@@ -10,6 +10,7 @@ import { MailOutbox1764000000700 } from './1764000000700-mail-outbox';
 import { SelfRegistration1764000000800 } from './1764000000800-self-registration';
 import { Tickets1764000001000 } from './1764000001000-tickets';
 import { TicketSearch1764000001100 } from './1764000001100-ticket-search';
+import { GroupAssignment1764000001200 } from './1764000001200-group-assignment';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -24,4 +25,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   SelfRegistration1764000000800,
   Tickets1764000001000,
   TicketSearch1764000001100,
+  GroupAssignment1764000001200,
 ];

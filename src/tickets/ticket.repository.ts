@@ -190,6 +190,17 @@ export class TicketRepository {
     await this.query(`WITH touched AS (UPDATE tickets SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING id) SELECT id FROM touched`, [id, ...Object.values(changes)]);
   }
 
+  /** Open tickets (new, open or pending) assigned to each of these people; absent ones have none. */
+  async openLoad(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.query<{ id: string; n: number }>(
+      `SELECT t.assignee_id AS id, count(*)::int AS n FROM tickets t JOIN ticket_statuses s ON s.key = t.status
+        WHERE t.assignee_id = ANY ($1::uuid[]) AND t.deleted_at IS NULL AND s.category IN ('new', 'open', 'pending') GROUP BY t.assignee_id`,
+      [userIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.n]));
+  }
+
   async insertMessage(ticketId: string, kind: 'reply' | 'note', authorId: string, bodyHtml: string, bodyText: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
       `INSERT INTO ticket_messages (ticket_id, kind, author_id, body_html, body_text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,

@@ -7,6 +7,9 @@ import { DomainError, NotFoundError } from '../kernel/web/domain-error';
 import { WorkGroupService } from '../identity/groups/work-group.service';
 import { UserRepository } from '../identity/user.repository';
 import { VisibilityService } from '../identity/visibility/visibility.service';
+import { AbsenceService } from '../identity/users/absence.service';
+import type { AssignmentMode } from '../identity/groups/assignment-mode';
+import { pickAssignee, type AssignmentPick } from './assignment';
 import { isLevel, priorityOf, type Level } from './priority';
 import { searchQuery } from './search-query';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
@@ -66,6 +69,7 @@ export class TicketService {
     private readonly users: UserRepository,
     private readonly groups: WorkGroupService,
     private readonly visibility: VisibilityService,
+    private readonly absences: AbsenceService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -82,7 +86,10 @@ export class TicketService {
     if (!staff && (input.requester || input.group || input.assignee)) throw new DomainError('ticket_staff_only', 'tickets.errors.staff_only', 403);
     return this.uow.transaction(async () => {
       const requester = input.requester?.trim() ? await this.person(input.requester, 'requester') : { id: actor.id, organisationId: (await this.users.findById(actor.id))?.organisationId ?? null };
-      const { groupId, assigneeId } = await this.addressing(input.group, input.assignee);
+      const addressed = await this.addressing(input.group, input.assignee);
+      const auto = addressed.groupId && !addressed.assigneeId ? await this.autoAssign(addressed.groupId) : null;
+      const groupId = addressed.groupId;
+      const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
       const workflow = await this.tickets.workflow();
       const priority = priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
       const number = await this.tickets.nextNumber(input.type as never);
@@ -108,7 +115,8 @@ export class TicketService {
       );
       const ref = ticketRef(input.type as never, number);
       await this.tickets.refreshSearch(id, ref);
-      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId });
+      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId: addressed.assigneeId });
+      if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
       return ref;
     });
@@ -203,9 +211,13 @@ export class TicketService {
   async assign(actor: Actor, ref: string, input: { group?: string; assignee?: string; version: number }, source: ChangeSource): Promise<void> {
     const ticket = await this.workable(actor, ref);
     await this.uow.transaction(async () => {
-      const { groupId, assigneeId } = await this.addressing(input.group, input.assignee);
+      const addressed = await this.addressing(input.group, input.assignee);
+      const auto = addressed.groupId && !addressed.assigneeId ? await this.autoAssign(addressed.groupId) : null;
+      const { groupId } = addressed;
+      const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
       await this.apply(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
-      await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId } });
+      await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId: addressed.assigneeId } });
+      if (auto) await this.tickets.insertEvent(ticket.id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id, groupId, assigneeId });
     });
   }
@@ -230,6 +242,26 @@ export class TicketService {
       await this.apply(ticket, ticket.version, { deleted_at: null });
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'restored', {});
     });
+  }
+
+  /**
+   * The group's automatic choice for a ticket addressed to it, or null (manual mode, or nobody
+   * available). Runs inside the caller's transaction with the group row locked.
+   */
+  private async autoAssign(groupId: string): Promise<{ mode: AssignmentMode; pick: AssignmentPick } | null> {
+    const context = await this.groups.assignmentContext(groupId);
+    if (context.mode === 'manual' || context.memberIds.length === 0) return null;
+    const away = await this.absences.absentAt(context.memberIds);
+    const substituteIds = [...new Set([...away.values()].filter((id): id is string => id !== null))];
+    const activeSubstitutes = [];
+    for (const id of substituteIds) if ((await this.users.findById(id))?.active) activeSubstitutes.push(id);
+    for (const [id, substitute] of await this.absences.absentAt(activeSubstitutes)) away.set(id, substitute);
+    const load = await this.tickets.openLoad([...context.memberIds, ...activeSubstitutes]);
+    const candidate = (id: string) => ({ id, load: load.get(id) ?? 0 });
+    const pick = pickAssignee(context.mode, context.memberIds.map(candidate), away, context.lastAssignedId, activeSubstitutes.map(candidate));
+    if (!pick) return null;
+    await this.groups.recordAssignment(groupId, pick.substituteFor ?? pick.assigneeId);
+    return { mode: context.mode, pick };
   }
 
   private async apply(ticket: TicketRow, version: number, changes: Record<string, unknown>): Promise<void> {

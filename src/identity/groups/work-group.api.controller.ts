@@ -68,6 +68,7 @@ export class WorkGroupApiController {
       email: body.email ?? group.email ?? '',
       ...(body.lead === undefined ? {} : { lead: body.lead }),
       ...(body.active === undefined ? {} : { active: body.active }),
+      ...(body.assignmentMode === undefined ? {} : { assignmentMode: body.assignmentMode }),
     });
     return WorkGroupViewDto.from(await this.groups.view(req.actor!, params.id));
   }

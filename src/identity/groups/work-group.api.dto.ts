@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ASSIGNMENT_MODES } from './assignment-mode';
 import type { PersonRef, WorkGroupDetails, WorkGroupListItem } from './work-group.service';
 import type { WorkGroup } from './work-group.entity';
 
@@ -92,4 +93,8 @@ export class WorkGroupBodyDto {
   @MaxLength(2000)
   lead?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ enum: ASSIGNMENT_MODES, description: 'How new tickets addressed to the group find a person' })
+  @IsOptional()
+  @IsIn(ASSIGNMENT_MODES)
+  assignmentMode?: string;
 }

@@ -4,6 +4,7 @@ import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { PageService } from '../../kernel/web/page.service';
 import { listLinks, listQueryOf, refusalMessages, formRefusal, type Refusal } from '../organisations/form-input';
+import { ASSIGNMENT_MODES } from './assignment-mode';
 import { AddMemberDto, WorkGroupDto } from './work-group.dto';
 import { MAX_DESCRIPTION, type WorkGroupDetails, WorkGroupService } from './work-group.service';
 
@@ -137,6 +138,7 @@ export class WorkGroupController {
         selected: member.username.toLowerCase() === chosen,
       })),
       maxDescription: MAX_DESCRIPTION,
+      assignmentModes: ASSIGNMENT_MODES.map((mode) => ({ mode, selected: mode === (values.assignmentMode ?? group.assignmentMode) })),
     });
     res.render('admin/groups-edit', model);
   }
@@ -145,5 +147,5 @@ export class WorkGroupController {
 /** The edit form's values as stored. */
 function savedValues(details: WorkGroupDetails): FormValues {
   const { group, lead } = details;
-  return { name: group.name, description: group.description, email: group.email ?? '', lead: lead?.username ?? '', active: group.active };
+  return { name: group.name, description: group.description, email: group.email ?? '', lead: lead?.username ?? '', active: group.active, assignmentMode: group.assignmentMode };
 }

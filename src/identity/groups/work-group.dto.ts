@@ -12,6 +12,7 @@ export class WorkGroupDto {
   /** The lead's user name; blank for none. */
   @IsOptional() @IsString() @MaxLength(2000) lead?: string;
   @IsOptional() @Checkbox() @IsBoolean() active?: boolean;
+  @IsOptional() @IsString() @MaxLength(50) assignmentMode?: string;
   @IsOptional() @IsString() _csrf?: string;
 }
 

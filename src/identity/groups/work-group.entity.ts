@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../user.entity';
 
 /** A work group (a team or department of specialists) that tickets are addressed to. */
@@ -6,6 +6,7 @@ import { User } from '../user.entity';
 // Expression and operator-class indexes, which TypeORM cannot describe: the migration owns them.
 @Index('work_groups_name_lower_key', { synchronize: false })
 @Index('work_groups_name_prefix_idx', { synchronize: false })
+@Check('work_groups_assignment_mode_check', `assignment_mode IN ('manual', 'round_robin', 'least_loaded')`)
 export class WorkGroup {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -31,6 +32,14 @@ export class WorkGroup {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** manual, round_robin or least_loaded: how new tickets addressed to the group find a person. */
+  @Column({ name: 'assignment_mode', type: 'text', default: 'manual' })
+  assignmentMode!: string;
+
+  /** Where the round-robin stands: the member who got the last ticket. */
+  @Column({ name: 'last_assigned_id', type: 'uuid', nullable: true })
+  lastAssignedId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -11,6 +11,8 @@ export interface NewWorkGroup {
   email: string | null;
   leadId: string | null;
   active: boolean;
+  assignmentMode?: string;
+  lastAssignedId?: string | null;
 }
 
 /** One row of the groups list, with its lead's names joined in. */
@@ -160,6 +162,15 @@ export class WorkGroupRepository {
   async removeMember(groupId: string, userId: string): Promise<boolean> {
     const result = await this.members.delete({ groupId, userId });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The active members' ids in login order (the order round-robin goes round in). */
+  async activeMemberIds(groupId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.uow.manager().query(
+      `SELECT u.id FROM work_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 AND u.active ORDER BY lower(u.username)`,
+      [groupId],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Leaves the group without a lead if this person was it (after they stopped being a member). */

@@ -18,6 +18,7 @@ import {
 import { checkUserName } from '../user-name';
 import type { User } from '../user.entity';
 import { UserRepository } from '../user.repository';
+import { type AssignmentMode, isAssignmentMode } from './assignment-mode';
 import type { WorkGroup } from './work-group.entity';
 import { type WorkGroupListRow, type WorkGroupMemberRow, WorkGroupRepository } from './work-group.repository';
 
@@ -38,6 +39,8 @@ export interface WorkGroupInput {
   /** The lead's user name: on creation they become the first member. */
   lead?: string;
   active?: boolean;
+  /** manual, round_robin or least_loaded; absent leaves it as it is (new groups: manual). */
+  assignmentMode?: string;
 }
 
 export interface WorkGroupListItem extends WorkGroupListRow {
@@ -106,7 +109,7 @@ export class WorkGroupService {
       await this.refuseTakenName(fields.name);
       const lead = leadName === '' ? null : await this.activeUser(leadName, 'lead');
       const group = await this.translatingDuplicates(fields.name, () =>
-        this.repo.insert({ description: '', email: null, ...fields, leadId: lead?.id ?? null, active: input.active ?? true }),
+        this.repo.insert({ description: '', email: null, ...fields, leadId: lead?.id ?? null, active: input.active ?? true, assignmentMode: checkMode(input.assignmentMode) ?? 'manual' }),
       );
       if (lead) await this.repo.addMember(group.id, lead.id);
       return group;
@@ -126,7 +129,8 @@ export class WorkGroupService {
       await this.refuseTakenName(fields.name, group.id);
       const lead = input.lead === undefined ? {} : { leadId: await this.memberLead(group.id, input.lead.trim()) };
       const active = input.active === undefined ? {} : { active: input.active };
-      await this.translatingDuplicates(fields.name, () => this.repo.update(group.id, { ...fields, ...lead, ...active }));
+      const mode = checkMode(input.assignmentMode);
+      await this.translatingDuplicates(fields.name, () => this.repo.update(group.id, { ...fields, ...lead, ...active, ...(mode ? { assignmentMode: mode } : {}) }));
     });
   }
 
@@ -138,6 +142,24 @@ export class WorkGroupService {
 
   isMember(groupId: string, userId: string): Promise<boolean> {
     return this.repo.isMember(groupId, userId);
+  }
+
+  /**
+   * What automatic assignment needs of a group, with the group row locked for the caller's
+   * transaction so two tickets arriving together cannot both take the same turn.
+   */
+  async assignmentContext(groupId: string): Promise<{ mode: AssignmentMode; lastAssignedId: string | null; memberIds: string[] }> {
+    const group = await this.repo.lockById(groupId);
+    if (!group) return { mode: 'manual', lastAssignedId: null, memberIds: [] };
+    return {
+      mode: isAssignmentMode(group.assignmentMode) ? group.assignmentMode : 'manual',
+      lastAssignedId: group.lastAssignedId,
+      memberIds: await this.repo.activeMemberIds(groupId),
+    };
+  }
+
+  async recordAssignment(groupId: string, userId: string): Promise<void> {
+    await this.repo.update(groupId, { lastAssignedId: userId });
   }
 
   /** Adds an active person, found by user name (any case), to the group. */
@@ -250,4 +272,11 @@ export class WorkGroupService {
 
 function nameTaken(name: string): DomainError {
   return fieldError('name_taken', 'groups.errors.name_taken', 'name', 409, { name });
+}
+
+/** A mode as given (undefined when not given); anything unknown is refused beside its field. */
+function checkMode(mode: string | undefined): AssignmentMode | undefined {
+  if (mode === undefined || mode === '') return undefined;
+  if (!isAssignmentMode(mode)) throw fieldError('assignment_mode_invalid', 'groups.errors.assignment_mode', 'assignmentMode');
+  return mode;
 }
