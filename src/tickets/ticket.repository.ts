@@ -33,21 +33,10 @@ export interface TicketRow {
   position: string;
 }
 
-export interface NewTicket {
-  type: TicketType;
-  subject: string;
-  descriptionHtml: string;
+/** What registering a ticket writes; the rest (number, version, times) the database fills in. */
+export interface NewTicket
+  extends Pick<TicketRow, 'type' | 'subject' | 'descriptionHtml' | 'requesterId' | 'organisationId' | 'channel' | 'category' | 'impact' | 'urgency' | 'priority' | 'status' | 'groupId' | 'assigneeId'> {
   descriptionText: string;
-  requesterId: string;
-  organisationId: string | null;
-  channel: Channel;
-  category: string;
-  impact: number;
-  urgency: number;
-  priority: number;
-  status: string;
-  groupId: string | null;
-  assigneeId: string | null;
   createdBy: string;
 }
 
