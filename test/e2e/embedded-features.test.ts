@@ -1,0 +1,57 @@
+import { AuthService } from '../../src/identity/auth.service';
+import { DirectorySyncService } from '../../src/identity/directory/directory-sync.service';
+import { WorkGroupService } from '../../src/identity/groups/work-group.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
+import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
+import { OutboxService } from '../../src/kernel/mail/outbox.service';
+import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
+import { TicketService } from '../../src/tickets/ticket.service';
+import { startSmtpReceiver, type SmtpReceiver } from '../harness/smtp';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// The default install runs on the embedded database (PGlite, one backend session): the same
+// features must work there — tickets with search and automatic assignment, the outbox worker,
+// and the once-per-period job claim.
+
+describe('identity, mail and tickets on the embedded database', () => {
+  let smtp: SmtpReceiver;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    app = await startTestApp('embedded', { MAIL__SMTP_HOST: '127.0.0.1', MAIL__SMTP_PORT: String(smtp.port), MAIL__POLL_SECONDS: '3600', LDAP__SYNC_MINUTES: '0' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+  });
+
+  it('registers, assigns round-robin and finds tickets', async () => {
+    const admin = await app.app.get(AuthService).createAdmin('embedded-admin', 'embedded admin password');
+    for (const login of ['e1', 'e2']) await app.app.get(UserAdminService).create({ username: login, roles: ['agent'] });
+    const group = await app.app.get(WorkGroupService).create(admin, { name: 'Desk', active: true, assignmentMode: 'round_robin' });
+    for (const login of ['e1', 'e2']) await app.app.get(WorkGroupService).addMember(admin, group.id, login);
+    const tickets = app.app.get(TicketService);
+    const refs = [];
+    for (const subject of ['Клавиатура залипает', 'Mouse broken', 'Монитор мигает']) refs.push(await tickets.create(admin, { type: 'incident', subject, group: 'Desk' }, 'web'));
+    const rows = await app.boot.database.dataSource.query(`SELECT u.username FROM tickets t JOIN users u ON u.id = t.assignee_id ORDER BY t.number`);
+    expect(rows.map((row: { username: string }) => row.username)).toEqual(['e1', 'e2', 'e1']);
+    const found = await tickets.list(admin, 'all', undefined, 'клавиат');
+    expect(found.rows.map((row) => row.ref)).toEqual([refs[0]]);
+  });
+
+  it('delivers the outbox', async () => {
+    await app.app.get(UnitOfWork).transaction(() =>
+      app.app.get(OutboxService).enqueue({ kind: 'test', to: ['someone@example.com'], template: 'sign-in-link', lang: 'uk', vars: { name: 'Олена', link: 'http://x/y', minutes: 15 } }),
+    );
+    expect(await app.app.get(OutboxWorker).deliverDue()).toBe(1);
+    const [message] = await smtp.waitFor(1);
+    expect(message!.mail.subject).toBe('Ваше посилання для входу');
+  });
+
+  it('claims a periodic job once per period', async () => {
+    const sync = app.app.get(DirectorySyncService);
+    expect(await sync.syncAll({ periodMs: 3_600_000 })).toEqual([]);
+    expect(await sync.syncAll({ periodMs: 3_600_000 })).toBeNull();
+  });
+});
