@@ -12,6 +12,7 @@ import type { AssignmentMode } from '../identity/groups/assignment-mode';
 import { pickAssignee, type AssignmentPick } from './assignment';
 import { isLevel, priorityOf, type Level } from './priority';
 import { searchQuery } from './search-query';
+import { TicketMailer } from './ticket-mailer';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
 import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel } from './ticket-types';
 import { TicketRepository, type EventRow, type MessageRow, type Queue, type TicketRow } from './ticket.repository';
@@ -70,6 +71,7 @@ export class TicketService {
     private readonly groups: WorkGroupService,
     private readonly visibility: VisibilityService,
     private readonly absences: AbsenceService,
+    private readonly mailer: TicketMailer,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -115,6 +117,7 @@ export class TicketService {
       );
       const ref = ticketRef(input.type as never, number);
       await this.tickets.refreshSearch(id, ref);
+      await this.mailer.registered({ ticketId: id, ref, subject, requesterId: requester.id, actorId: actor.id }, actor.locale ?? 'en');
       await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId: addressed.assigneeId });
       if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
@@ -175,6 +178,10 @@ export class TicketService {
       const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};
       await this.tickets.touch(ticket.id, changes);
       await this.tickets.refreshSearch(ticket.id, ticketRef(ticket.type, ticket.number));
+      if (input.kind === 'reply' && staff) {
+        const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, requesterId: ticket.requesterId, actorId: actor.id };
+        await this.mailer.replied(facts, actor.locale ?? 'en', { text: htmlToText(html), author: actor.displayName });
+      }
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
       if (reopenTo) {
         await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopenTo.key, reason: 'requester_reply' });

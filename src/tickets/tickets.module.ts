@@ -3,13 +3,14 @@ import { IdentityModule } from '../identity/identity.module';
 import { TicketApiController } from './ticket.api.controller';
 import { TicketController } from './ticket.controller';
 import { TicketRepository } from './ticket.repository';
+import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule],
   controllers: [TicketController, TicketApiController],
-  providers: [TicketRepository, TicketService],
+  providers: [TicketRepository, TicketService, TicketMailer],
   exports: [TicketService],
 })
 export class TicketsModule {}
