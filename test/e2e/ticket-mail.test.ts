@@ -61,7 +61,7 @@ describe('mail to requesters about their tickets', () => {
     await tickets().reply(people.olga!, ref, { kind: 'reply', body: 'Спасибо' }, 'web');
     const messages = await delivered(1);
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.mail.subject).toBe(`[${ref}] Re: VPN`);
+    expect(messages[0]!.mail.subject).toBe(`[${ref}] Ответ: VPN`);
     expect(messages[0]!.mail.text).toContain('Агент Смирнов ответил(а) на ваше обращение');
     expect(messages[0]!.mail.text).toContain('Перезапустите клиент');
     expect(messages[0]!.mail.text).not.toContain('внутреннее');
