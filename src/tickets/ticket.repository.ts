@@ -66,6 +66,8 @@ const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.descriptio
   to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
 const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id`;
 const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
+/** A ticket's number as people write it (INC-42), computed in SQL for batch jobs. */
+const REF_SQL = `CASE t.type WHEN 'incident' THEN 'INC' WHEN 'service_request' THEN 'REQ' WHEN 'information_request' THEN 'INF' ELSE 'DOC' END || '-' || t.number`;
 
 /**
  * The only place that queries tickets. Every read takes the actor's visibility scope and puts it
@@ -177,6 +179,25 @@ export class TicketRepository {
     if (columns.some((column) => !/^[a-z_]+$/.test(column))) throw new Error('bad column name');
     const sets = columns.map((column, i) => `${column} = $${i + 2}`);
     await this.query(`WITH touched AS (UPDATE tickets SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING id) SELECT id FROM touched`, [id, ...Object.values(changes)]);
+  }
+
+  /**
+   * Resolved tickets whose resolution is older than `days`, oldest first, a batch at a time, with
+   * what closing them needs (the status they would move to must be an allowed transition).
+   */
+  staleResolved(days: number, limit: number): Promise<Array<{ id: string; ref: string; status: string; closeTo: string; version: number }>> {
+    return this.query(
+      `SELECT t.id, ${REF_SQL} AS ref, t.status, tr.to_status AS "closeTo", t.version
+         FROM tickets t
+         JOIN ticket_statuses s ON s.key = t.status AND s.category = 'resolved'
+         JOIN LATERAL (
+           SELECT x.to_status FROM ticket_transitions x JOIN ticket_statuses c ON c.key = x.to_status AND c.category = 'closed'
+            WHERE x.from_status = t.status ORDER BY c.position LIMIT 1
+         ) tr ON true
+        WHERE t.deleted_at IS NULL AND t.resolved_at < now() - make_interval(days => $1)
+        ORDER BY t.resolved_at LIMIT $2`,
+      [days, limit],
+    );
   }
 
   /** Open tickets (new, open or pending) assigned to each of these people; absent ones have none. */

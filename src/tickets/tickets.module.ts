@@ -3,6 +3,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { TicketApiController } from './ticket.api.controller';
 import { TicketController } from './ticket.controller';
 import { TicketRepository } from './ticket.repository';
+import { AutoCloseJob } from './auto-close.job';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 
@@ -10,7 +11,7 @@ import { TicketService } from './ticket.service';
 @Module({
   imports: [IdentityModule],
   controllers: [TicketController, TicketApiController],
-  providers: [TicketRepository, TicketService, TicketMailer],
+  providers: [TicketRepository, TicketService, TicketMailer, AutoCloseJob],
   exports: [TicketService],
 })
 export class TicketsModule {}
