@@ -11,6 +11,7 @@ import { SelfRegistration1764000000800 } from './1764000000800-self-registration
 import { Tickets1764000001000 } from './1764000001000-tickets';
 import { TicketSearch1764000001100 } from './1764000001100-ticket-search';
 import { GroupAssignment1764000001200 } from './1764000001200-group-assignment';
+import { TicketAttachments1764000001300 } from './1764000001300-ticket-attachments';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -26,4 +27,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   Tickets1764000001000,
   TicketSearch1764000001100,
   GroupAssignment1764000001200,
+  TicketAttachments1764000001300,
 ];

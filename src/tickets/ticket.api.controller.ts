@@ -1,11 +1,13 @@
-import { Body, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { RequirePermission } from '../kernel/security/permissions';
 import { ApiErrorDto } from '../kernel/web/openapi';
 import { ApiV1Controller, RequireScope } from '../identity/tokens/api-scope';
+import type { AttachmentRow } from './attachments/attachment.repository';
+import { sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
 import type { TicketRow } from './ticket.repository';
 import { TicketService, type TicketView } from './ticket.service';
@@ -41,19 +43,34 @@ export class TicketDto {
   }
 }
 
+export class TicketAttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ description: 'GET it with the same token to download the file' }) url!: string;
+
+  static from(ref: string, row: AttachmentRow): TicketAttachmentDto {
+    return { id: row.id, fileName: row.fileName, sizeBytes: row.sizeBytes, url: `/api/v1/tickets/${ref}/attachments/${row.id}` };
+  }
+}
+
 export class TicketMessageDto {
   @ApiProperty({ enum: ['reply', 'note'] }) kind!: string;
   @ApiProperty({ type: String, nullable: true }) author!: string | null;
   @ApiProperty() bodyHtml!: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: [TicketAttachmentDto] }) attachments!: TicketAttachmentDto[];
 }
 
 export class TicketDetailDto extends TicketDto {
   @ApiProperty({ type: [TicketMessageDto], description: 'Internal notes only for staff' }) messages!: TicketMessageDto[];
+  @ApiProperty({ type: [TicketAttachmentDto], description: 'Files sent with the ticket itself' }) attachments!: TicketAttachmentDto[];
 
   static fromView(view: TicketView): TicketDetailDto {
+    const files = (rows: AttachmentRow[]) => rows.map((row) => TicketAttachmentDto.from(view.ref, row));
     return Object.assign(new TicketDetailDto(), TicketDto.from({ ...view.ticket, ref: view.ref }), {
-      messages: view.messages.map((message) => ({ kind: message.kind, author: message.authorName, bodyHtml: message.bodyHtml, createdAt: message.createdAt })),
+      messages: view.messages.map((message) => ({ kind: message.kind, author: message.authorName, bodyHtml: message.bodyHtml, createdAt: message.createdAt, attachments: files(message.attachments) })),
+      attachments: files(view.attachments),
     });
   }
 }
@@ -82,7 +99,7 @@ export class NewTicketBodyDto {
 
 export class NewMessageBodyDto {
   @ApiProperty({ enum: ['reply', 'note'] }) @IsIn(['reply', 'note']) kind!: 'reply' | 'note';
-  @ApiProperty({ description: 'HTML; sanitized on the server' }) @IsString() @MaxLength(200_000) bodyHtml!: string;
+  @ApiProperty({ description: 'HTML; sanitized on the server. May be empty when files are sent.' }) @IsString() @MaxLength(200_000) bodyHtml!: string;
 }
 
 export class StatusBodyDto {
@@ -120,22 +137,34 @@ export class TicketApiController {
   @Post()
   @RequirePermission('tickets.create')
   @RequireScope('tickets:write')
-  @ApiOperation({ summary: 'Register a ticket' })
+  @ApiOperation({ summary: 'Register a ticket', description: 'Send JSON, or multipart/form-data with the same fields plus one `files` part per file.' })
+  @ApiConsumes('application/json', 'multipart/form-data')
   @ApiCreatedResponse({ type: TicketDetailDto })
   async create(@Req() req: Request, @Body() body: NewTicketBodyDto): Promise<TicketDetailDto> {
-    const ref = await this.tickets.create(req.actor!, body, 'api');
+    const ref = await this.tickets.create(req.actor!, body, 'api', sentFilesOf(req));
     return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
   }
 
   @Post(':ref/messages')
   @RequirePermission('tickets.view')
   @RequireScope('tickets:write')
-  @ApiOperation({ summary: 'Add a public reply or (staff) an internal note' })
+  @ApiOperation({ summary: 'Add a public reply or (staff) an internal note', description: 'Send JSON, or multipart/form-data with the same fields plus one `files` part per file.' })
+  @ApiConsumes('application/json', 'multipart/form-data')
   @ApiCreatedResponse({ type: TicketDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
   async reply(@Req() req: Request, @Param('ref') ref: string, @Body() body: NewMessageBodyDto): Promise<TicketDetailDto> {
-    await this.tickets.reply(req.actor!, ref, body, 'api');
+    await this.tickets.reply(req.actor!, ref, body, 'api', sentFilesOf(req));
     return TicketDetailDto.fromView(await this.tickets.view(req.actor!, ref));
+  }
+
+  @Get(':ref/attachments/:id')
+  @RequirePermission('tickets.view')
+  @RequireScope('tickets:read')
+  @ApiOperation({ summary: "Download a file of the ticket (served as an attachment, or inline for a real image)" })
+  @ApiOkResponse({ description: 'The file' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  async attachment(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Param('id') id: string): Promise<void> {
+    await sendDownload(res, await this.tickets.attachment(req.actor!, ref, id));
   }
 
   @Post(':ref/status')

@@ -4,6 +4,7 @@ import { I18nService } from '../kernel/i18n/i18n.service';
 import { actorCan, RequirePermission } from '../kernel/security/permissions';
 import { PageService } from '../kernel/web/page.service';
 import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
 import { AssignDto, MessageDto, NewTicketDto, StatusDto } from './ticket.dto';
 import type { Queue } from './ticket.repository';
@@ -16,6 +17,7 @@ const QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'all', 'delete
 export class TicketController {
   constructor(
     private readonly tickets: TicketService,
+    private readonly files: AttachmentService,
     private readonly pages: PageService,
     private readonly i18n: I18nService,
   ) {}
@@ -47,7 +49,7 @@ export class TicketController {
   @RequirePermission('tickets.create')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: NewTicketDto) {
     try {
-      const ref = await this.tickets.create(req.actor!, body, 'web');
+      const ref = await this.tickets.create(req.actor!, body, 'web', sentFilesOf(req));
       this.pages.flash(req, 'success', 'tickets.created');
       res.redirect(303, `/tickets/${ref}`);
     } catch (error) {
@@ -63,10 +65,16 @@ export class TicketController {
     await this.renderTicket(req, res, ref);
   }
 
+  @Get(':ref/attachments/:id')
+  @RequirePermission('tickets.view')
+  async attachment(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Param('id') id: string) {
+    await sendDownload(res, await this.tickets.attachment(req.actor!, ref, id));
+  }
+
   @Post(':ref/messages')
   @RequirePermission('tickets.view')
   async addMessage(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: MessageDto) {
-    await this.act(req, res, ref, { kind: body.kind, body: body.body }, () => this.tickets.reply(req.actor!, ref, body, 'web'), body.kind === 'note' ? 'tickets.noted' : 'tickets.replied');
+    await this.act(req, res, ref, { kind: body.kind, body: body.body }, () => this.tickets.reply(req.actor!, ref, body, 'web', sentFilesOf(req)), body.kind === 'note' ? 'tickets.noted' : 'tickets.replied');
   }
 
   @Post(':ref/status')
@@ -122,6 +130,7 @@ export class TicketController {
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
       levels: [1, 2, 3],
       staff: req.actor!.roles.some((role) => role !== 'requester'),
+      fileLimits: this.files.limits(),
     });
     res.render('tickets/new', model);
   }
@@ -133,6 +142,7 @@ export class TicketController {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
       canDelete: actorCan(req.actor!, 'tickets.delete'),
+      fileLimits: this.files.limits(),
     });
     res.render('tickets/show', model);
   }

@@ -119,8 +119,9 @@ export class TicketRepository {
   }
 
   /**
-   * Rebuilds the ticket's search vectors from its number, subject, requester, description and
-   * messages: `search_public` without internal notes, `search_staff` with them. Text is capped so
+   * Rebuilds the ticket's search vectors from its number, subject, requester, description,
+   * messages and file names: `search_public` without internal notes (and their files),
+   * `search_staff` with them. Text is capped so
    * a very long conversation cannot outgrow a tsvector.
    */
   async refreshSearch(id: string, ref: string): Promise<void> {
@@ -134,10 +135,12 @@ export class TicketRepository {
                   || setweight(${words(`r.display_name || ' ' || r.username || ' ' || coalesce(r.email, '')`, 2000)}, 'B')
                   || setweight(${words('t.description_text', 200000)}, 'C') AS base,
                 setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'reply'), '')`, 300000)}, 'D') AS replies,
-                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'note'), '')`, 200000)}, 'D') AS notes
+                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'note'), '')`, 200000)}, 'D') AS notes,
+                setweight(${words(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a LEFT JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind IS DISTINCT FROM 'note'), '')`, 20000)}, 'C') AS files,
+                setweight(${words(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind = 'note'), '')`, 20000)}, 'D') AS note_files
            FROM tickets t JOIN users r ON r.id = t.requester_id WHERE t.id = $1
        ), changed AS (
-         UPDATE tickets t SET search_public = p.base || p.replies, search_staff = p.base || p.replies || p.notes FROM parts p WHERE t.id = p.id RETURNING t.id
+         UPDATE tickets t SET search_public = p.base || p.replies || p.files, search_staff = p.base || p.replies || p.files || p.notes || p.note_files FROM parts p WHERE t.id = p.id RETURNING t.id
        )
        SELECT id FROM changed`,
       [id, ref],

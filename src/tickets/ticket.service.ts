@@ -10,6 +10,8 @@ import { VisibilityService } from '../identity/visibility/visibility.service';
 import { AbsenceService } from '../identity/users/absence.service';
 import type { AssignmentMode } from '../identity/groups/assignment-mode';
 import { pickAssignee, type AssignmentPick } from './assignment';
+import { AttachmentService, type Download, type SentFiles } from './attachments/attachment.service';
+import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
 import { searchQuery } from './search-query';
 import { TicketMailer } from './ticket-mailer';
@@ -47,7 +49,9 @@ export interface NewTicketInput {
 export interface TicketView {
   ticket: TicketRow;
   ref: string;
-  messages: MessageRow[];
+  messages: Array<MessageRow & { attachments: AttachmentRow[] }>;
+  /** Files sent with the ticket itself (not with a message). */
+  attachments: AttachmentRow[];
   events: EventRow[];
   nextStatuses: TicketStatus[];
   canWork: boolean;
@@ -72,11 +76,12 @@ export class TicketService {
     private readonly visibility: VisibilityService,
     private readonly absences: AbsenceService,
     private readonly mailer: TicketMailer,
+    private readonly files: AttachmentService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
 
-  async create(actor: Actor, input: NewTicketInput, source: ChangeSource): Promise<string> {
+  async create(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles): Promise<string> {
     const staff = actorCan(actor, 'tickets.work');
     if (!isTicketType(input.type)) throw fieldRefusal('ticket_type_invalid', 'tickets.errors.type', 'type');
     const subject = checkSubject(input.subject);
@@ -86,6 +91,7 @@ export class TicketService {
     const impact = level(input.impact, 'impact');
     const urgency = level(input.urgency, 'urgency');
     if (!staff && (input.requester || input.group || input.assignee)) throw new DomainError('ticket_staff_only', 'tickets.errors.staff_only', 403);
+    this.files.check(sent);
     return this.uow.transaction(async () => {
       const requester = input.requester?.trim() ? await this.person(input.requester, 'requester') : { id: actor.id, organisationId: (await this.users.findById(actor.id))?.organisationId ?? null };
       const addressed = await this.addressing(input.group, input.assignee);
@@ -116,9 +122,10 @@ export class TicketService {
         number,
       );
       const ref = ticketRef(input.type as never, number);
+      const attached = await this.files.attach(id, null, sent, actor.id);
       await this.tickets.refreshSearch(id, ref);
       await this.mailer.registered({ ticketId: id, ref, subject, requesterId: requester.id, actorId: actor.id }, actor.locale ?? 'en');
-      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId: addressed.assigneeId });
+      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId: addressed.assigneeId, ...(attached.length ? { attachments: attached } : {}) });
       if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
       return ref;
@@ -129,14 +136,23 @@ export class TicketService {
     const ticket = await this.visible(actor, ref);
     const canWork = actorCan(actor, 'tickets.work');
     const workflow = await this.tickets.workflow();
+    const files = await this.files.list(ticket.id, canWork);
+    const filesOf = (messageId: string | null) => files.filter((file) => file.messageId === messageId);
     return {
       ticket,
       ref: ticketRef(ticket.type, ticket.number),
-      messages: await this.tickets.messages(ticket.id, canWork),
+      messages: (await this.tickets.messages(ticket.id, canWork)).map((message) => ({ ...message, attachments: filesOf(message.id) })),
+      attachments: filesOf(null),
       events: canWork ? await this.tickets.events(ticket.id) : [],
       nextStatuses: canWork ? nextStatuses(workflow, ticket.status) : [],
       canWork,
     };
+  }
+
+  /** A file of a visible ticket; those of internal notes only for staff. */
+  async attachment(actor: Actor, ref: string, attachmentId: string): Promise<Download> {
+    const ticket = await this.visible(actor, ref);
+    return this.files.download(ticket.id, attachmentId, actorCan(actor, 'tickets.work'));
   }
 
   /** A queue page; `search` narrows it to tickets whose words start with every word typed (notes count for staff only). */
@@ -163,16 +179,18 @@ export class TicketService {
    * Adds a public reply or (staff only) an internal note. A requester's reply to a resolved ticket
    * opens it again: they are saying it is not solved.
    */
-  async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string }, source: ChangeSource): Promise<string> {
+  async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string }, source: ChangeSource, sent?: SentFiles): Promise<string> {
     const ticket = await this.visible(actor, ref);
     const staff = actorCan(actor, 'tickets.work');
     if (input.kind === 'note' && !staff) throw new NotFoundError();
     const clean = bodyHtml(input.bodyHtml, input.body);
-    if (!clean) throw fieldRefusal('message_empty', 'tickets.errors.message_empty', 'body');
+    if (!clean && !sent?.uploads.length) throw fieldRefusal('message_empty', 'tickets.errors.message_empty', 'body');
+    this.files.check(sent);
     const html = await this.hooks.applyFilters('ticket.reply.body', clean, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
     return this.uow.transaction(async () => {
       const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
-      await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId });
+      const attached = await this.files.attach(ticket.id, messageId, sent, actor.id);
+      await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId, ...(attached.length ? { attachments: attached } : {}) });
       const workflow = await this.tickets.workflow();
       const reopenTo = !staff && categoryOf(workflow, ticket.status) === 'resolved' ? nextStatuses(workflow, ticket.status).find((status) => status.category === 'open') : undefined;
       const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};

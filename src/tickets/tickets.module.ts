@@ -4,6 +4,9 @@ import { TicketApiController } from './ticket.api.controller';
 import { TicketController } from './ticket.controller';
 import { TicketRepository } from './ticket.repository';
 import { AutoCloseJob } from './auto-close.job';
+import { AttachmentRepository } from './attachments/attachment.repository';
+import { AttachmentService } from './attachments/attachment.service';
+import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 
@@ -11,7 +14,7 @@ import { TicketService } from './ticket.service';
 @Module({
   imports: [IdentityModule],
   controllers: [TicketController, TicketApiController],
-  providers: [TicketRepository, TicketService, TicketMailer, AutoCloseJob],
+  providers: [TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

@@ -16,6 +16,7 @@ import { projectRoot } from '../paths';
 import { PostgresSessionStore } from '../security/session-store';
 import { sessionActorMiddleware } from '../security/session-actor.middleware';
 import { ErrorFilter } from '../web/error.filter';
+import { incomingDirOf, multipartMiddleware } from '../web/multipart';
 import { ApiDocs, withApiDocs } from '../web/openapi';
 import { ViewEngineHolder } from '../web/view-engine.holder';
 import type { BootContext } from './boot-context';
@@ -89,6 +90,13 @@ export async function createApp(boot: BootContext): Promise<NestExpressApplicati
   // On /api/v1, `Authorization: Bearer` replaces the session's actor with the token's owner.
   const apiTokens = app.get(ApiTokenService);
   app.use(apiTokenMiddleware((token) => apiTokens.authenticate(token)));
+  // Multipart bodies are read only now that we know who sends them (see multipartMiddleware).
+  app.use(
+    multipartMiddleware(incomingDirOf(config.dataDir), () => ({
+      maxFileBytes: config.get('attachments.max_file_mb') * 1024 * 1024,
+      maxFiles: config.get('attachments.max_files'),
+    })),
+  );
 
   const i18n = app.get(I18nService);
   app.use((req: Request, res: Response, next: NextFunction) => {

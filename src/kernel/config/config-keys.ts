@@ -104,6 +104,8 @@ export const CONFIG_KEYS = {
   'mail.from': str('The From of mail Opora sends, e.g. "Service desk <desk@example.com>".', 'Opora <opora@localhost>'),
   'mail.poll_seconds': int('How often the outbox is checked for mail to send.', 5, 1, 3600),
   'mail.max_attempts': int('Delivery attempts before a message is marked failed (an admin can retry it).', 10, 1, 100),
+  'attachments.max_file_mb': int('Largest file that may be attached to a ticket, in megabytes.', 25, 1, 2048),
+  'attachments.max_files': int('Most files one form or API call may attach.', 10, 1, 100),
   'tickets.auto_close_days': int('Resolved tickets the requester neither accepted nor rejected are closed after this many days. 0 keeps them resolved.', 7, 0, 365),
   'hooks.handler_timeout_ms': int('Longest a single hook handler may run before it is skipped (filters) or vetoes (in-transaction actions).', 5000, 10, 600000),
   'hooks.max_depth': int('How deeply hooks may trigger each other before the run is stopped with an error.', 10, 1, 100),

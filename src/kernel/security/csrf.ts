@@ -18,6 +18,11 @@ export function csrfTokenFor(req: Request): string {
   return csrf.generateToken(req);
 }
 
+/** Whether the request carries the session's token (the multipart parser asks before it stores a file). */
+export function csrfTokenValid(req: Request): boolean {
+  return Boolean(req.session) && csrf.isRequestValid(req);
+}
+
 /**
  * Checks the token on every state-changing request. It runs as a guard rather than as Express
  * middleware so that a refusal reaches the global error filter like any other error.
@@ -29,7 +34,7 @@ export class CsrfGuard implements CanActivate {
     // A request authenticated by an API token (req.apiScopes) carries its credential in a header that
     // another site cannot make a browser send: there is no cookie for a forged request to ride on.
     if (SAFE_METHODS.has(req.method) || req.apiScopes) return true;
-    if (!req.session || !csrf.isRequestValid(req)) throw new DomainError('csrf_invalid', 'errors.csrf', 403);
+    if (!csrfTokenValid(req)) throw new DomainError('csrf_invalid', 'errors.csrf', 403);
     return true;
   }
 }

@@ -166,3 +166,12 @@ describe('isTruthy', () => {
     expect([[], [0], '', 'a', 0, 1, null, {}].map(isTruthy)).toEqual([false, true, false, true, false, true, false, true]);
   });
 });
+
+describe('fileSize', () => {
+  it('picks the largest unit that keeps the number at least 1, in the page language', () => {
+    expect(render('{{fileSize n}}', { n: 0, lang: 'en' })).toBe('0 byte');
+    expect(render('{{fileSize n}}', { n: 1536, lang: 'en' })).toBe('1.5 kB');
+    expect(render('{{fileSize n}}', { n: 3 * 1024 * 1024, lang: 'ru' })).toBe('3 МБ');
+    expect(render('{{fileSize n}}', { n: -1, lang: 'en' })).toBe('');
+  });
+});

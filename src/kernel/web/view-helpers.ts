@@ -71,6 +71,11 @@ export function createViewHelpers(translator: Translator): Record<string, Handle
       );
     },
 
+    /** {{fileSize bytes}}: a size in the request's language, in the largest unit that keeps it ≥ 1 (12 KB, 3.4 MB). */
+    fileSize(value: unknown, options: Options): string {
+      return formatFileSize(Number(value), rootString(options, 'lang') ?? 'en');
+    },
+
     /** (eq a b): strict equality, so "1" and 1 differ as they do in the code behind the page. */
     eq(a: unknown, b: unknown): boolean {
       return a === b;
@@ -154,6 +159,19 @@ export function createViewHelpers(translator: Translator): Record<string, Handle
       return LANGUAGES.map((code) => ({ code, label: translator.t(code, 'language.name'), active: code === current }));
     },
   };
+}
+
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+export function formatFileSize(bytes: number, lang: string): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
 }
 
 /** Installs the helpers in an isolated environment (never the global Handlebars). */

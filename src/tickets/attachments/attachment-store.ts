@@ -1,0 +1,53 @@
+import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../../kernel/config/config.service';
+import { incomingDirOf } from '../../kernel/web/multipart';
+
+/**
+ * Attachment bytes on disk: DATA_DIR/attachments/<2 hex>/<id>, named by the attachment's id so no
+ * name anyone sent ever becomes part of a path. Uploads are parked in attachments/incoming (the
+ * same file system), so claiming one is a rename.
+ */
+@Injectable()
+export class AttachmentStore {
+  readonly root: string;
+
+  constructor(config: ConfigService) {
+    this.root = join(config.dataDir, 'attachments');
+    mkdirSync(incomingDirOf(config.dataDir), { recursive: true });
+  }
+
+  private pathOf(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error('attachment id expected');
+    return join(this.root, id.slice(0, 2), id);
+  }
+
+  /** Moves a parked upload to its place under the attachment's id. */
+  async claim(tempPath: string, id: string): Promise<void> {
+    const target = this.pathOf(id);
+    mkdirSync(dirname(target), { recursive: true });
+    await rename(tempPath, target);
+  }
+
+  /** The first bytes, to tell what the file really is before serving it. */
+  async head(id: string, bytes = 16): Promise<Buffer> {
+    const file = await open(this.pathOf(id), 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  }
+
+  stream(id: string): ReadStream {
+    return createReadStream(this.pathOf(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    await unlink(this.pathOf(id)).catch(() => undefined);
+  }
+}
