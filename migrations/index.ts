@@ -12,6 +12,7 @@ import { Tickets1764000001000 } from './1764000001000-tickets';
 import { TicketSearch1764000001100 } from './1764000001100-ticket-search';
 import { GroupAssignment1764000001200 } from './1764000001200-group-assignment';
 import { TicketAttachments1764000001300 } from './1764000001300-ticket-attachments';
+import { ServiceCatalogue1764000001400 } from './1764000001400-service-catalogue';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -28,4 +29,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketSearch1764000001100,
   GroupAssignment1764000001200,
   TicketAttachments1764000001300,
+  ServiceCatalogue1764000001400,
 ];

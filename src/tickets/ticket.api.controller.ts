@@ -20,6 +20,8 @@ export class TicketDto {
   @ApiProperty({ description: 'Sanitized HTML' }) descriptionHtml!: string;
   @ApiProperty() status!: string;
   @ApiProperty({ minimum: 1, maximum: 5 }) priority!: number;
+  @ApiProperty({ type: String, nullable: true }) service!: string | null;
+  @ApiProperty({ type: String, nullable: true }) component!: string | null;
   @ApiProperty({ type: String, nullable: true }) group!: string | null;
   @ApiProperty({ type: String, nullable: true }) assignee!: string | null;
   @ApiProperty() requester!: string;
@@ -34,6 +36,8 @@ export class TicketDto {
       descriptionHtml: row.descriptionHtml,
       status: row.status,
       priority: row.priority,
+      service: row.serviceName,
+      component: row.componentName,
       group: row.groupName,
       assignee: row.assigneeName,
       requester: row.requesterName,
@@ -93,6 +97,8 @@ export class NewTicketBodyDto {
   @ApiPropertyOptional({ description: 'Login or e-mail of the requester (staff only)' }) @IsOptional() @IsString() @MaxLength(320) requester?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 3 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) impact?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 3 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) urgency?: number;
+  @ApiPropertyOptional({ description: 'Service from the catalogue, by id or name (GET /api/v1/services)' }) @IsOptional() @IsString() @MaxLength(200) service?: string;
+  @ApiPropertyOptional({ description: 'Component of that service, by id or name' }) @IsOptional() @IsString() @MaxLength(200) component?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) group?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) assignee?: string;
 }

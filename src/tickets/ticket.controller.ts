@@ -4,6 +4,8 @@ import { I18nService } from '../kernel/i18n/i18n.service';
 import { actorCan, RequirePermission } from '../kernel/security/permissions';
 import { PageService } from '../kernel/web/page.service';
 import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { parseServiceChoice } from '../catalogue/service-audience';
 import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
 import { AssignDto, MessageDto, NewTicketDto, StatusDto } from './ticket.dto';
@@ -18,6 +20,7 @@ export class TicketController {
   constructor(
     private readonly tickets: TicketService,
     private readonly files: AttachmentService,
+    private readonly catalogue: CatalogueService,
     private readonly pages: PageService,
     private readonly i18n: I18nService,
   ) {}
@@ -49,7 +52,7 @@ export class TicketController {
   @RequirePermission('tickets.create')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: NewTicketDto) {
     try {
-      const ref = await this.tickets.create(req.actor!, body, 'web', sentFilesOf(req));
+      const ref = await this.tickets.create(req.actor!, { ...body, ...parseServiceChoice(body.service) }, 'web', sentFilesOf(req));
       this.pages.flash(req, 'success', 'tickets.created');
       res.redirect(303, `/tickets/${ref}`);
     } catch (error) {
@@ -128,6 +131,11 @@ export class TicketController {
   private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
     const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
+      services: (await this.catalogue.visibleTo(req.actor!)).map((service) => ({
+        ...service,
+        selected: values.service === service.id,
+        components: service.components.map((component) => ({ ...component, value: `${service.id}:${component.id}`, selected: values.service === `${service.id}:${component.id}` })),
+      })),
       levels: [1, 2, 3],
       staff: req.actor!.roles.some((role) => role !== 'requester'),
       fileLimits: this.files.limits(),

@@ -10,6 +10,8 @@ export class NewTicketDto {
   @IsString() @MaxLength(2000) subject!: string;
   @IsOptional() @IsString() @MaxLength(200_000) description?: string;
   @IsOptional() @IsString() @MaxLength(320) requester?: string;
+  /** The catalogue choice: "<service id>" or "<service id>:<component id>". */
+  @IsOptional() @IsString() @MaxLength(100) service?: string;
   @IsOptional() @IsString() @MaxLength(200) category?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) impact?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) urgency?: number;

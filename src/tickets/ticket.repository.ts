@@ -15,6 +15,10 @@ export interface TicketRow {
   requesterName: string;
   organisationId: string | null;
   channel: Channel;
+  serviceId: string | null;
+  serviceName: string | null;
+  componentId: string | null;
+  componentName: string | null;
   category: string;
   impact: number;
   urgency: number;
@@ -35,7 +39,7 @@ export interface TicketRow {
 
 /** What registering a ticket writes; the rest (number, version, times) the database fills in. */
 export interface NewTicket
-  extends Pick<TicketRow, 'type' | 'subject' | 'descriptionHtml' | 'requesterId' | 'organisationId' | 'channel' | 'category' | 'impact' | 'urgency' | 'priority' | 'status' | 'groupId' | 'assigneeId'> {
+  extends Pick<TicketRow, 'type' | 'subject' | 'descriptionHtml' | 'requesterId' | 'organisationId' | 'channel' | 'serviceId' | 'componentId' | 'category' | 'impact' | 'urgency' | 'priority' | 'status' | 'groupId' | 'assigneeId'> {
   descriptionText: string;
   createdBy: string;
 }
@@ -60,11 +64,13 @@ export interface EventRow {
 export type Queue = 'mine' | 'groups' | 'unassigned' | 'all' | 'deleted';
 
 const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.description_html AS "descriptionHtml", t.requester_id AS "requesterId",
-  r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel, t.category, t.impact, t.urgency, t.priority,
+  r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel,
+  t.service_id AS "serviceId", sv.name AS "serviceName", t.component_id AS "componentId", sc.name AS "componentName", t.category, t.impact, t.urgency, t.priority,
   t.status, t.group_id AS "groupId", g.name AS "groupName", t.assignee_id AS "assigneeId", a.display_name AS "assigneeName",
   t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
   to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
-const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id`;
+const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id
+  LEFT JOIN services sv ON sv.id = t.service_id LEFT JOIN service_components sc ON sc.id = t.component_id`;
 const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
 /** A ticket's number as people write it (INC-42), computed in SQL for batch jobs. */
 const REF_SQL = `CASE t.type WHEN 'incident' THEN 'INC' WHEN 'service_request' THEN 'REQ' WHEN 'information_request' THEN 'INF' ELSE 'DOC' END || '-' || t.number`;
@@ -100,9 +106,9 @@ export class TicketRepository {
 
   async insert(ticket: NewTicket, number: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by)
-       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText],
+      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id)
+       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId],
     );
     return row!.id;
   }

@@ -10,6 +10,7 @@ import { VisibilityService } from '../identity/visibility/visibility.service';
 import { AbsenceService } from '../identity/users/absence.service';
 import type { AssignmentMode } from '../identity/groups/assignment-mode';
 import { pickAssignee, type AssignmentPick } from './assignment';
+import { CatalogueService } from '../catalogue/catalogue.service';
 import { AttachmentService, type Download, type SentFiles } from './attachments/attachment.service';
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
@@ -37,6 +38,9 @@ export interface NewTicketInput {
   /** Login or e-mail of the person the ticket is for; staff only, default oneself. */
   requester?: string;
   channel?: string;
+  /** Service and component from the catalogue, each by id or name. */
+  service?: string;
+  component?: string;
   category?: string;
   impact?: number;
   urgency?: number;
@@ -77,6 +81,7 @@ export class TicketService {
     private readonly absences: AbsenceService,
     private readonly mailer: TicketMailer,
     private readonly files: AttachmentService,
+    private readonly catalogue: CatalogueService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -94,9 +99,12 @@ export class TicketService {
     this.files.check(sent);
     return this.uow.transaction(async () => {
       const requester = input.requester?.trim() ? await this.person(input.requester, 'requester') : { id: actor.id, organisationId: (await this.users.findById(actor.id))?.organisationId ?? null };
+      const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
       const addressed = await this.addressing(input.group, input.assignee);
-      const auto = addressed.groupId && !addressed.assigneeId ? await this.autoAssign(addressed.groupId) : null;
-      const groupId = addressed.groupId;
+      // Nobody named a group: the component's (else the service's) default group takes it.
+      const routed = !addressed.groupId && !addressed.assigneeId && choice.defaultGroupId ? choice.defaultGroupId : null;
+      const groupId = routed ?? addressed.groupId;
+      const auto = groupId && !addressed.assigneeId ? await this.autoAssign(groupId) : null;
       const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
       const workflow = await this.tickets.workflow();
       const priority = priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
@@ -110,6 +118,8 @@ export class TicketService {
           requesterId: requester.id,
           organisationId: requester.organisationId,
           channel,
+          serviceId: choice.serviceId,
+          componentId: choice.componentId,
           category: (input.category ?? '').trim().slice(0, 200),
           impact,
           urgency,
@@ -125,7 +135,8 @@ export class TicketService {
       const attached = await this.files.attach(id, null, sent, actor.id);
       await this.tickets.refreshSearch(id, ref);
       await this.mailer.registered({ ticketId: id, ref, subject, requesterId: requester.id, actorId: actor.id }, actor.locale ?? 'en');
-      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId, assigneeId: addressed.assigneeId, ...(attached.length ? { attachments: attached } : {}) });
+      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId: addressed.groupId, assigneeId: addressed.assigneeId, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });
+      if (routed) await this.tickets.insertEvent(id, null, 'rule', 'routed', { rule: choice.componentId ? 'component_default_group' : 'service_default_group', serviceId: choice.serviceId, componentId: choice.componentId, groupId: routed });
       if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
       return ref;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
+import { CatalogueModule } from '../catalogue/catalogue.module';
 import { TicketApiController } from './ticket.api.controller';
 import { TicketController } from './ticket.controller';
 import { TicketRepository } from './ticket.repository';
@@ -12,7 +13,7 @@ import { TicketService } from './ticket.service';
 
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, CatalogueModule],
   controllers: [TicketController, TicketApiController],
   providers: [TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],

@@ -13,6 +13,8 @@ export const API_SCOPES = {
   'groups:write': 'Create and change work groups and their members',
   'organisations:read': 'Read organisations with their departments and locations',
   'organisations:write': 'Create and change organisations, their departments and locations',
+  'services:read': 'Read the service catalogue as the owner may see it',
+  'services:write': 'Add and change services and their components (also needs the permission to keep the catalogue)',
   'tickets:read': 'Read the tickets the owner may see',
   'tickets:write': 'Register tickets, reply and change their status (within the owner\'s rights)',
   'tokens:read': "List the owner's own API tokens",

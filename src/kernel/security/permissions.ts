@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'profile.edit': 'Change one\'s own language, time zone and sessions',
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',
+  'admin.catalogue.manage': 'Keep the service catalogue: services, components, owners, default groups and who sees each service',
   'admin.groups.manage': 'Create and change work groups, their leads and members',
   'admin.organisations.manage': 'Create and change organisations, their departments and locations',
   'admin.audit.view': 'See the audit log of security events (sign-ins, plugin, role and token changes)',
