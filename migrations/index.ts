@@ -13,6 +13,7 @@ import { TicketSearch1764000001100 } from './1764000001100-ticket-search';
 import { GroupAssignment1764000001200 } from './1764000001200-group-assignment';
 import { TicketAttachments1764000001300 } from './1764000001300-ticket-attachments';
 import { ServiceCatalogue1764000001400 } from './1764000001400-service-catalogue';
+import { RoutingRules1764000001500 } from './1764000001500-routing-rules';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -30,4 +31,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   GroupAssignment1764000001200,
   TicketAttachments1764000001300,
   ServiceCatalogue1764000001400,
+  RoutingRules1764000001500,
 ];

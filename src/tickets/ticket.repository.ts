@@ -41,6 +41,7 @@ export interface TicketRow {
 export interface NewTicket
   extends Pick<TicketRow, 'type' | 'subject' | 'descriptionHtml' | 'requesterId' | 'organisationId' | 'channel' | 'serviceId' | 'componentId' | 'category' | 'impact' | 'urgency' | 'priority' | 'status' | 'groupId' | 'assigneeId'> {
   descriptionText: string;
+  tags: string[];
   createdBy: string;
 }
 
@@ -106,9 +107,9 @@ export class TicketRepository {
 
   async insert(ticket: NewTicket, number: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id)
-       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId],
+      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags)
+       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags],
     );
     return row!.id;
   }

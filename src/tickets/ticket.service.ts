@@ -11,13 +11,15 @@ import { AbsenceService } from '../identity/users/absence.service';
 import type { AssignmentMode } from '../identity/groups/assignment-mode';
 import { pickAssignee, type AssignmentPick } from './assignment';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { addressOf } from './routing/routing-rules';
+import { TicketRouter } from './routing/ticket-router';
 import { AttachmentService, type Download, type SentFiles } from './attachments/attachment.service';
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
 import { searchQuery } from './search-query';
 import { TicketMailer } from './ticket-mailer';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
-import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel } from './ticket-types';
+import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel, type TicketType } from './ticket-types';
 import { TicketRepository, type EventRow, type MessageRow, type Queue, type TicketRow } from './ticket.repository';
 import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
 
@@ -82,6 +84,7 @@ export class TicketService {
     private readonly mailer: TicketMailer,
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
+    private readonly router: TicketRouter,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -98,20 +101,31 @@ export class TicketService {
     if (!staff && (input.requester || input.group || input.assignee)) throw new DomainError('ticket_staff_only', 'tickets.errors.staff_only', 403);
     this.files.check(sent);
     return this.uow.transaction(async () => {
-      const requester = input.requester?.trim() ? await this.person(input.requester, 'requester') : { id: actor.id, organisationId: (await this.users.findById(actor.id))?.organisationId ?? null };
+      const requester = await this.person(input.requester?.trim() ? input.requester : actor.username, 'requester');
       const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
-      const addressed = await this.addressing(input.group, input.assignee);
-      // Nobody named a group: the component's (else the service's) default group takes it.
-      const routed = !addressed.groupId && !addressed.assigneeId && choice.defaultGroupId ? choice.defaultGroupId : null;
-      const groupId = routed ?? addressed.groupId;
-      const auto = groupId && !addressed.assigneeId ? await this.autoAssign(groupId) : null;
-      const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
+      const category = (input.category ?? '').trim().slice(0, 200);
+      const rules = await this.router.route({
+        channel,
+        requesterEmail: requester.email,
+        subject,
+        text: htmlToText(descriptionHtml),
+        serviceId: choice.serviceId,
+        category,
+        organisationId: requester.organisationId,
+        type: input.type,
+        at: new Date(),
+      });
+      const type = rules.actions.type ?? (input.type as TicketType);
+      const address = addressOf(await this.addressing(input.group, input.assignee), rules.actions, choice.defaultGroupId);
+      const auto = address.groupId && !address.assigneeId ? await this.autoAssign(address.groupId) : null;
+      const { groupId } = address;
+      const assigneeId = auto?.pick.assigneeId ?? address.assigneeId;
       const workflow = await this.tickets.workflow();
-      const priority = priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
-      const number = await this.tickets.nextNumber(input.type as never);
+      const priority = rules.actions.priority ?? priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
+      const number = await this.tickets.nextNumber(type);
       const id = await this.tickets.insert(
         {
-          type: input.type as never,
+          type,
           subject,
           descriptionHtml,
           descriptionText: htmlToText(descriptionHtml),
@@ -120,7 +134,8 @@ export class TicketService {
           channel,
           serviceId: choice.serviceId,
           componentId: choice.componentId,
-          category: (input.category ?? '').trim().slice(0, 200),
+          category,
+          tags: rules.actions.tags ?? [],
           impact,
           urgency,
           priority,
@@ -131,12 +146,16 @@ export class TicketService {
         },
         number,
       );
-      const ref = ticketRef(input.type as never, number);
+      const ref = ticketRef(type, number);
+      await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
       const attached = await this.files.attach(id, null, sent, actor.id);
       await this.tickets.refreshSearch(id, ref);
       await this.mailer.registered({ ticketId: id, ref, subject, requesterId: requester.id, actorId: actor.id }, actor.locale ?? 'en');
-      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, groupId: addressed.groupId, assigneeId: addressed.assigneeId, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });
-      if (routed) await this.tickets.insertEvent(id, null, 'rule', 'routed', { rule: choice.componentId ? 'component_default_group' : 'service_default_group', serviceId: choice.serviceId, componentId: choice.componentId, groupId: routed });
+      const chosen = address.by === 'person' ? { groupId: address.groupId, assigneeId: address.assigneeId } : { groupId: null, assigneeId: null };
+      await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, ...chosen, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });
+      // Every automatic decision goes into the history with what made it.
+      for (const rule of rules.matched) await this.tickets.insertEvent(id, null, 'rule', 'routed', { rule: rule.name, ruleId: rule.id, set: rule.actions });
+      if (address.by === 'service') await this.tickets.insertEvent(id, null, 'rule', 'routed', { rule: choice.componentId ? 'component_default_group' : 'service_default_group', serviceId: choice.serviceId, componentId: choice.componentId, groupId });
       if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
       return ref;
@@ -317,11 +336,11 @@ export class TicketService {
     return ticket;
   }
 
-  private async person(login: string, field: string): Promise<{ id: string; organisationId: string | null }> {
+  private async person(login: string, field: string): Promise<{ id: string; organisationId: string | null; email: string | null }> {
     const typed = login.trim();
     const user = (await this.users.findByUsername(typed)) ?? (await this.users.findByEmail(typed)).find((candidate) => candidate.active) ?? null;
     if (!user || !user.active) throw fieldRefusal('person_unknown', 'tickets.errors.person_unknown', field, { name: typed });
-    return { id: user.id, organisationId: user.organisationId };
+    return { id: user.id, organisationId: user.organisationId, email: user.email };
   }
 
   /** The group (by name) and assignee (by login, a member of the group when one is given). */

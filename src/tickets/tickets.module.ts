@@ -10,12 +10,17 @@ import { AttachmentService } from './attachments/attachment.service';
 import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
+import { RoutingRuleRepository } from './routing/routing-rule.repository';
+import { RoutingRuleService } from './routing/routing-rule.service';
+import { TicketRouter } from './routing/ticket-router';
+import { RoutingRuleController } from './routing/routing-rule.controller';
+import { RoutingRuleApiController } from './routing/routing-rule.api.controller';
 
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [TicketController, TicketApiController],
-  providers: [TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  controllers: [TicketController, TicketApiController, RoutingRuleController, RoutingRuleApiController],
+  providers: [RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

@@ -140,6 +140,11 @@ export class WorkGroupService {
     return group?.active ? group.id : null;
   }
 
+  /** A group's name by id (null when gone), to show a stored reference again. */
+  async nameOf(id: string): Promise<string | null> {
+    return (await this.repo.findById(id))?.name ?? null;
+  }
+
   isMember(groupId: string, userId: string): Promise<boolean> {
     return this.repo.isMember(groupId, userId);
   }

@@ -15,6 +15,8 @@ export const API_SCOPES = {
   'organisations:write': 'Create and change organisations, their departments and locations',
   'services:read': 'Read the service catalogue as the owner may see it',
   'services:write': 'Add and change services and their components (also needs the permission to keep the catalogue)',
+  'routing:read': 'Read the routing rules (also needs the permission to keep them)',
+  'routing:write': 'Add, change and reorder routing rules (also needs the permission to keep them)',
   'tickets:read': 'Read the tickets the owner may see',
   'tickets:write': 'Register tickets, reply and change their status (within the owner\'s rights)',
   'tokens:read': "List the owner's own API tokens",

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'admin.plugins.manage': 'Enable, disable and configure plugins',
   'admin.system.view': 'See system status and configuration',
   'admin.catalogue.manage': 'Keep the service catalogue: services, components, owners, default groups and who sees each service',
+  'admin.routing.manage': 'Keep the routing rules that address, prioritise and tag new tickets',
   'admin.groups.manage': 'Create and change work groups, their leads and members',
   'admin.organisations.manage': 'Create and change organisations, their departments and locations',
   'admin.audit.view': 'See the audit log of security events (sign-ins, plugin, role and token changes)',
