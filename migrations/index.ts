@@ -14,6 +14,7 @@ import { GroupAssignment1764000001200 } from './1764000001200-group-assignment';
 import { TicketAttachments1764000001300 } from './1764000001300-ticket-attachments';
 import { ServiceCatalogue1764000001400 } from './1764000001400-service-catalogue';
 import { RoutingRules1764000001500 } from './1764000001500-routing-rules';
+import { TicketQueues1764000001600 } from './1764000001600-ticket-queues';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -32,4 +33,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketAttachments1764000001300,
   ServiceCatalogue1764000001400,
   RoutingRules1764000001500,
+  TicketQueues1764000001600,
 ];

@@ -9,6 +9,8 @@ import { ApiV1Controller, RequireScope } from '../identity/tokens/api-scope';
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
+import { SORTS, type Sort } from './queue-order';
+import { QUEUES, type Queue } from './queues';
 import type { TicketRow } from './ticket.repository';
 import { TicketService, type TicketView } from './ticket.service';
 
@@ -85,7 +87,8 @@ export class TicketPageDto {
 }
 
 export class TicketListQuery {
-  @ApiPropertyOptional({ enum: ['mine', 'groups', 'unassigned', 'all'] }) @IsOptional() @IsIn(['mine', 'groups', 'unassigned', 'all']) queue?: 'mine' | 'groups' | 'unassigned' | 'all';
+  @ApiPropertyOptional({ enum: QUEUES, description: 'Requesters: all (their own requests) or starred' }) @IsOptional() @IsIn(QUEUES) queue?: Queue;
+  @ApiPropertyOptional({ enum: SORTS, description: 'updated (default), created, priority (highest first), due (nearest deadline first)' }) @IsOptional() @IsIn(SORTS) sort?: Sort;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) cursor?: string;
   @ApiPropertyOptional({ description: 'Words the ticket must contain (each as a prefix): number, subject, text, replies, requester' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
 }
@@ -126,7 +129,7 @@ export class TicketApiController {
   @ApiOperation({ summary: 'A queue of visible tickets, newest activity first' })
   @ApiOkResponse({ type: TicketPageDto })
   async list(@Req() req: Request, @Query() query: TicketListQuery): Promise<TicketPageDto> {
-    const page = await this.tickets.list(req.actor!, query.queue ?? 'all', query.cursor, query.q);
+    const page = await this.tickets.list(req.actor!, { queue: query.queue ?? 'all', ...(query.sort ? { sort: query.sort } : {}), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.q ? { search: query.q } : {}) });
     return { items: page.rows.map((row) => TicketDto.from(row)), nextCursor: page.next };
   }
 

@@ -8,11 +8,16 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { parseServiceChoice } from '../catalogue/service-audience';
 import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
-import { AssignDto, MessageDto, NewTicketDto, StatusDto } from './ticket.dto';
-import type { Queue } from './ticket.repository';
-import { TicketService } from './ticket.service';
+import { AssignDto, MessageDto, NewTicketDto, StarDto, StatusDto } from './ticket.dto';
+import { isSort, SORTS } from './queue-order';
+import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
+import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
 
-const QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'all', 'deleted'];
+/** A capped count as the queue tabs show it: nothing for uncounted queues, "999+" at the cap. */
+function countLabel(count: number | undefined): string | null {
+  if (count === undefined) return null;
+  return count >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : String(count);
+}
 
 /** The agent workspace's first pages: queues, a new ticket, the ticket page with its actions. */
 @Controller('tickets')
@@ -27,19 +32,33 @@ export class TicketController {
 
   @Get()
   @RequirePermission('tickets.view')
-  async list(@Req() req: Request, @Res() res: Response, @Query('queue') queueParam?: string, @Query('cursor') cursor?: string, @Query('q') q?: string) {
-    const queue = QUEUES.includes(queueParam as Queue) ? (queueParam as Queue) : 'all';
-    const search = typeof q === 'string' ? q.slice(0, 200) : '';
-    const page = await this.tickets.list(req.actor!, queue, cursor, search);
+  async list(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const staff = actorCan(req.actor!, 'tickets.work');
+    const queue = isQueue(raw.queue) ? raw.queue : 'all';
+    const sort = isSort(raw.sort) ? raw.sort : 'updated';
+    const search = typeof raw.q === 'string' ? raw.q.slice(0, 200) : '';
+    const cursor = typeof raw.cursor === 'string' ? raw.cursor : undefined;
+    const page = await this.tickets.list(req.actor!, { queue, sort, search, ...(cursor ? { cursor } : {}) });
+    const counts = await this.tickets.queueCounts(req.actor!);
+    const link = (extra: Record<string, string>) => `/tickets?${new URLSearchParams({ queue, sort, ...(search ? { q: search } : {}), ...extra })}`;
     const model = await this.pages.model(req, { titleKey: 'tickets.title', form: { values: { q: search } } }, {
       queue,
+      sort,
       rows: page.rows,
       deletedQueue: queue === 'deleted',
-      queues: QUEUES.map((name) => ({ name, current: name === queue })),
-      next: page.next ? `/tickets?${new URLSearchParams({ queue, ...(search ? { q: search } : {}), cursor: page.next })}` : null,
-      first: cursor ? `/tickets?queue=${queue}` : null,
+      queues: (staff ? QUEUES : REQUESTER_QUEUES).map((name) => ({ name, current: name === queue, count: countLabel(counts.get(name)) })),
+      sorts: SORTS.map((name) => ({ name, current: name === sort, href: `/tickets?${new URLSearchParams({ queue, sort: name, ...(search ? { q: search } : {}) })}` })),
+      next: page.next ? link({ cursor: page.next }) : null,
+      first: cursor ? link({}) : null,
     });
     res.render('tickets/list', model);
+  }
+
+  @Post(':ref/star')
+  @RequirePermission('tickets.view')
+  async star(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: StarDto) {
+    await this.tickets.star(req.actor!, ref, body.starred === 'true');
+    res.redirect(303, `/tickets/${ref}`);
   }
 
   @Get('new')

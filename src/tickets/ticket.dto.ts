@@ -42,4 +42,9 @@ export class AssignDto {
   @IsOptional() @IsString() _csrf?: string;
 }
 
+export class StarDto {
+  @IsIn(['true', 'false']) starred!: 'true' | 'false';
+  @IsOptional() @IsString() _csrf?: string;
+}
+
 export const TYPE_CHOICES = TICKET_TYPES;

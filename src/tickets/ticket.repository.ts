@@ -4,6 +4,17 @@ import { visibilityCondition, type VisibilityScope } from '../identity/visibilit
 import type { MatrixCell } from './priority';
 import type { Channel, TicketType } from './ticket-types';
 import type { TicketStatus } from './workflow';
+import { afterCondition, orderBy, positionColumn, type Position, type Sort } from './queue-order';
+import { queueCondition, type Queue, type QueueContext } from './queues';
+
+export interface QueuePageQuery {
+  queue: Queue;
+  sort: Sort;
+  context: QueueContext;
+  search?: { tsquery: string; staff: boolean };
+  after?: Position;
+  limit: number;
+}
 
 export interface TicketRow {
   id: string;
@@ -30,11 +41,13 @@ export interface TicketRow {
   assigneeName: string | null;
   resolutionCode: string | null;
   resolutionText: string | null;
+  tags: string[];
+  resolutionDueAt: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
-  /** The keyset position: updated_at to the microsecond, as PostgreSQL keeps it. */
-  position: string;
+  /** In queue pages: the row's keyset position in the page's sort. */
+  position?: string;
 }
 
 /** What registering a ticket writes; the rest (number, version, times) the database fills in. */
@@ -62,14 +75,13 @@ export interface EventRow {
   occurredAt: Date;
 }
 
-export type Queue = 'mine' | 'groups' | 'unassigned' | 'all' | 'deleted';
 
 const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.description_html AS "descriptionHtml", t.requester_id AS "requesterId",
   r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel,
   t.service_id AS "serviceId", sv.name AS "serviceName", t.component_id AS "componentId", sc.name AS "componentName", t.category, t.impact, t.urgency, t.priority,
   t.status, t.group_id AS "groupId", g.name AS "groupName", t.assignee_id AS "assigneeId", a.display_name AS "assigneeName",
-  t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
-  to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
+  t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.tags, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+  t.resolution_due_at AS "resolutionDueAt"`;
 const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id
   LEFT JOIN services sv ON sv.id = t.service_id LEFT JOIN service_components sc ON sc.id = t.component_id`;
 const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
@@ -154,17 +166,44 @@ export class TicketRepository {
     );
   }
 
-  /** A queue page, newest activity first, visible tickets only, optionally matching a search. */
-  page(scope: VisibilityScope, query: { queue: Queue; userId: string; groupIds: string[]; search?: { tsquery: string; staff: boolean }; before?: { at: string; id: string }; limit: number }): Promise<TicketRow[]> {
+  /** A queue page in the chosen sort, visible tickets only, optionally matching a search. */
+  page(scope: VisibilityScope, query: QueuePageQuery): Promise<TicketRow[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where = [query.queue === 'deleted' ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL', visibilityCondition(scope, ADDRESS, param)];
-    if (query.queue === 'mine') where.push(`t.assignee_id = ${param(query.userId)}`);
-    if (query.queue === 'groups') where.push(`t.group_id = ANY (${param(query.groupIds)}::uuid[])`);
-    if (query.queue === 'unassigned') where.push('t.assignee_id IS NULL');
+    const where = [queueCondition(query.queue, query.context, param), visibilityCondition(scope, ADDRESS, param)];
     if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
-    if (query.before) where.push(`(t.updated_at, t.id) < (${param(query.before.at)}::timestamptz, ${param(query.before.id)}::uuid)`);
-    return this.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY t.updated_at DESC, t.id DESC LIMIT ${param(query.limit)}`, params);
+    if (query.after) where.push(afterCondition(query.after, param));
+    return this.query(`SELECT ${COLUMNS}, ${positionColumn(query.sort)} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${orderBy(query.sort)} LIMIT ${param(query.limit)}`, params);
+  }
+
+  /**
+   * How many visible tickets each queue holds, counting no further than `cap` (the page shows
+   * "999+"): each count reads at most `cap` index entries, never the whole table.
+   */
+  async queueCounts(scope: VisibilityScope, queues: readonly Queue[], context: QueueContext, cap: number): Promise<Map<Queue, number>> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const limit = param(cap);
+    const parts = queues.map(
+      (queue) => `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE ${queueCondition(queue, context, param)} AND ${visibilityCondition(scope, ADDRESS, param)} LIMIT ${limit}) q) AS "${queue}"`,
+    );
+    const [row] = await this.query<Record<Queue, number>>(`SELECT ${parts.join(', ')}`, params);
+    return new Map(queues.map((queue) => [queue, row![queue]]));
+  }
+
+  /** Stars are each person's own; toggling twice is a no-op, never an error. */
+  async setStar(userId: string, ticketId: string, starred: boolean): Promise<void> {
+    if (starred) await this.query(`INSERT INTO ticket_stars (user_id, ticket_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [userId, ticketId]);
+    else await this.query(`WITH gone AS (DELETE FROM ticket_stars WHERE user_id = $1 AND ticket_id = $2 RETURNING 1) SELECT 1 FROM gone`, [userId, ticketId]);
+  }
+
+  async watcherNames(ticketId: string): Promise<string[]> {
+    const rows = await this.query<{ name: string }>(`SELECT u.display_name AS name FROM ticket_watchers w JOIN users u ON u.id = w.user_id WHERE w.ticket_id = $1 ORDER BY lower(u.display_name) LIMIT 200`, [ticketId]);
+    return rows.map((row) => row.name);
+  }
+
+  async isStarred(userId: string, ticketId: string): Promise<boolean> {
+    return (await this.query(`SELECT 1 FROM ticket_stars WHERE user_id = $1 AND ticket_id = $2`, [userId, ticketId])).length > 0;
   }
 
   /**

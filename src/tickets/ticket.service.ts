@@ -20,12 +20,17 @@ import { searchQuery } from './search-query';
 import { TicketMailer } from './ticket-mailer';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
 import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel, type TicketType } from './ticket-types';
-import { TicketRepository, type EventRow, type MessageRow, type Queue, type TicketRow } from './ticket.repository';
+import { TicketRepository, type EventRow, type MessageRow, type TicketRow } from './ticket.repository';
+import { decodeCursor, encodeCursor, type Sort } from './queue-order';
+import { COUNTED_QUEUES, REQUESTER_QUEUES, type Queue, type QueueContext } from './queues';
+import type { VisibilityScope } from '../identity/visibility/visibility-scope';
 import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
 
 export const MAX_SUBJECT = 250;
 export const MAX_BODY = 100_000;
 export const QUEUE_PAGE_SIZE = 50;
+/** Queue sizes are counted this far and no further ("999+"), so counting stays cheap at any size. */
+export const QUEUE_COUNT_CAP = 1000;
 
 /** Where a change came from, for the history. */
 export type ChangeSource = 'web' | 'api';
@@ -61,6 +66,9 @@ export interface TicketView {
   events: EventRow[];
   nextStatuses: TicketStatus[];
   canWork: boolean;
+  starred: boolean;
+  /** Display names of the people watching (staff only). */
+  watchers: string[];
 }
 
 export interface TicketPage {
@@ -176,6 +184,8 @@ export class TicketService {
       events: canWork ? await this.tickets.events(ticket.id) : [],
       nextStatuses: canWork ? nextStatuses(workflow, ticket.status) : [],
       canWork,
+      starred: await this.tickets.isStarred(actor.id, ticket.id),
+      watchers: canWork ? await this.tickets.watcherNames(ticket.id) : [],
     };
   }
 
@@ -185,24 +195,49 @@ export class TicketService {
     return this.files.download(ticket.id, attachmentId, actorCan(actor, 'tickets.work'));
   }
 
-  /** A queue page; `search` narrows it to tickets whose words start with every word typed (notes count for staff only). */
-  async list(actor: Actor, queue: Queue, cursor?: string, search?: string): Promise<TicketPage> {
+  /**
+   * A queue page in the chosen sort; `search` narrows it to tickets whose words start with every
+   * word typed (notes count for staff only). Requesters have only their own requests and stars.
+   */
+  async list(actor: Actor, request: { queue: Queue; sort?: Sort; cursor?: string; search?: string }): Promise<TicketPage> {
+    const staff = actorCan(actor, 'tickets.work');
+    if (!staff && !REQUESTER_QUEUES.includes(request.queue)) throw new NotFoundError();
+    const sort = request.sort ?? 'updated';
     const scope = await this.visibility.scopeFor(actor);
-    const tsquery = search ? searchQuery(search) : null;
-    const before = cursor ? decodePosition(cursor) : undefined;
-    if (cursor && !before) throw new DomainError('cursor_invalid', 'tickets.errors.cursor', 400);
-    const groupIds = scope.kind === 'limited' ? scope.groupIds : (await this.groups.groupsOf(actor.id)).map((group) => group.id);
+    const tsquery = request.search ? searchQuery(request.search) : null;
+    const after = request.cursor ? decodeCursor(request.cursor, sort) : undefined;
+    if (request.cursor && !after) throw new DomainError('cursor_invalid', 'tickets.errors.cursor', 400);
+    const context = await this.queueContext(actor, scope);
     const rows = await this.tickets.page(scope, {
-      queue,
-      userId: actor.id,
-      groupIds,
-      ...(tsquery ? { search: { tsquery, staff: actorCan(actor, 'tickets.work') } } : {}),
-      ...(before ? { before } : {}),
+      queue: request.queue,
+      sort,
+      context,
+      ...(tsquery ? { search: { tsquery, staff } } : {}),
+      ...(after ? { after } : {}),
       limit: QUEUE_PAGE_SIZE + 1,
     });
     const shown = rows.slice(0, QUEUE_PAGE_SIZE).map((row) => ({ ...row, ref: ticketRef(row.type, row.number) }));
     const last = shown.at(-1);
-    return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodePosition(last.position, last.id) : null };
+    return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodeCursor(sort, last.position!, last.id) : null };
+  }
+
+  /** How many tickets wait in each queue the actor works through, up to QUEUE_COUNT_CAP. */
+  async queueCounts(actor: Actor): Promise<Map<Queue, number>> {
+    const scope = await this.visibility.scopeFor(actor);
+    const queues = actorCan(actor, 'tickets.work') ? COUNTED_QUEUES : COUNTED_QUEUES.filter((queue) => REQUESTER_QUEUES.includes(queue));
+    return this.tickets.queueCounts(scope, queues, await this.queueContext(actor, scope), QUEUE_COUNT_CAP);
+  }
+
+  /** Stars are private bookmarks, so anyone who may see the ticket may star it. */
+  async star(actor: Actor, ref: string, starred: boolean): Promise<void> {
+    const ticket = await this.visible(actor, ref);
+    await this.tickets.setStar(actor.id, ticket.id, starred);
+  }
+
+  private async queueContext(actor: Actor, scope: VisibilityScope): Promise<QueueContext> {
+    const groupIds = scope.kind === 'limited' ? scope.groupIds : (await this.groups.groupsOf(actor.id)).map((group) => group.id);
+    const workflow = await this.tickets.workflow();
+    return { userId: actor.id, groupIds, pendingStatuses: workflow.statuses.filter((status) => status.category === 'pending').map((status) => status.key) };
   }
 
   /**
@@ -377,16 +412,4 @@ function level(value: number | undefined, field: string): Level {
   if (value === undefined) return 2;
   if (!isLevel(value)) throw fieldRefusal('level_invalid', 'tickets.errors.level', field);
   return value;
-}
-
-const POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z) ([0-9a-f-]{36})$/;
-
-function encodePosition(at: string, id: string): string {
-  return Buffer.from(`${at} ${id}`, 'utf8').toString('base64url');
-}
-
-function decodePosition(cursor: string): { at: string; id: string } | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
-  const match = POSITION.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { at: match[1]!, id: match[2]! } : undefined;
 }

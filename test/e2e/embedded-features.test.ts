@@ -36,8 +36,13 @@ describe('identity, mail and tickets on the embedded database', () => {
     for (const subject of ['Клавиатура залипает', 'Mouse broken', 'Монитор мигает']) refs.push(await tickets.create(admin, { type: 'incident', subject, group: 'Desk' }, 'web'));
     const rows = await app.boot.database.dataSource.query(`SELECT u.username FROM tickets t JOIN users u ON u.id = t.assignee_id ORDER BY t.number`);
     expect(rows.map((row: { username: string }) => row.username)).toEqual(['e1', 'e2', 'e1']);
-    const found = await tickets.list(admin, 'all', undefined, 'клавиат');
+    const found = await tickets.list(admin, { queue: 'all', search: 'клавиат' });
     expect(found.rows.map((row) => row.ref)).toEqual([refs[0]]);
+    // The queue migration's trigger and partial indexes work on PGlite too: all three are open and in the group.
+    expect((await tickets.list(admin, { queue: 'groups', sort: 'priority' })).rows).toHaveLength(0);
+    expect((await tickets.queueCounts(admin)).get('unassigned')).toBe(0);
+    const rowsOpen = await app.boot.database.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE is_open`);
+    expect(rowsOpen).toEqual([{ n: 3 }]);
   });
 
   it('delivers the outbox', async () => {

@@ -1,0 +1,48 @@
+/*
+ * The agent workspace's queues: each one a condition on tickets (on top of visibility), written
+ * to match a partial index of the queue migration. Pure: SQL fragments with bound parameters.
+ */
+
+export const QUEUES = ['mine', 'groups', 'unassigned', 'pending', 'overdue', 'starred', 'watching', 'all', 'deleted'] as const;
+export type Queue = (typeof QUEUES)[number];
+
+/** Queues whose size the workspace shows (capped): the ones an agent works through. */
+export const COUNTED_QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'pending', 'overdue', 'starred', 'watching'];
+
+/** What a requester sees: their own requests; the rest are staff queues. */
+export const REQUESTER_QUEUES: readonly Queue[] = ['all', 'starred'];
+
+export function isQueue(value: unknown): value is Queue {
+  return typeof value === 'string' && (QUEUES as readonly string[]).includes(value);
+}
+
+export interface QueueContext {
+  userId: string;
+  groupIds: readonly string[];
+  /** Status keys in the "pending" category (waiting for someone else). */
+  pendingStatuses: readonly string[];
+}
+
+/** The queue's condition on `t` (tickets), deleted or not included. */
+export function queueCondition(queue: Queue, context: QueueContext, param: (value: unknown) => string): string {
+  switch (queue) {
+    case 'deleted':
+      return 't.deleted_at IS NOT NULL';
+    case 'all':
+      return 't.deleted_at IS NULL';
+    case 'mine':
+      return `t.deleted_at IS NULL AND t.is_open AND t.assignee_id = ${param(context.userId)}`;
+    case 'groups':
+      return `t.deleted_at IS NULL AND t.is_open AND t.group_id = ANY (${param(context.groupIds)}::uuid[])`;
+    case 'unassigned':
+      return 't.deleted_at IS NULL AND t.is_open AND t.assignee_id IS NULL';
+    case 'pending':
+      return `t.deleted_at IS NULL AND t.status = ANY (${param(context.pendingStatuses)}::text[])`;
+    case 'overdue':
+      return `t.deleted_at IS NULL AND t.is_open AND coalesce(t.resolution_due_at, 'infinity'::timestamptz) < now()`;
+    case 'starred':
+      return `t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM ticket_stars s WHERE s.ticket_id = t.id AND s.user_id = ${param(context.userId)})`;
+    case 'watching':
+      return `t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM ticket_watchers w WHERE w.ticket_id = t.id AND w.user_id = ${param(context.userId)})`;
+  }
+}
