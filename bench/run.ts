@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { benchHookBus } from './hook-bus.bench';
 import { benchStartup } from './startup.bench';
+import { benchTickets } from './tickets.bench';
 
 /**
- * `npm run bench`: prints the figures that docs/performance.md records, as Markdown, with the
+ * `npm run bench [hooks|startup|tickets]`: prints the figures that docs/performance.md records, as Markdown, with the
  * machine they were measured on. Not part of `npm test`: timings never decide a test.
  */
 async function main(): Promise<void> {
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   if (!only || only === 'startup') {
     out.push('| Start-up | process start → /readyz 200 (median) | RSS when idle (median) | runs |', '| --- | --- | --- | --- |', ...(await benchStartup()), '');
   }
+  // The ticket benchmark fills a million tickets first (a quarter of an hour): only when asked.
+  if (only === 'tickets') out.push(...(await benchTickets()), '');
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -15,6 +15,8 @@ import { TicketAttachments1764000001300 } from './1764000001300-ticket-attachmen
 import { ServiceCatalogue1764000001400 } from './1764000001400-service-catalogue';
 import { RoutingRules1764000001500 } from './1764000001500-routing-rules';
 import { TicketQueues1764000001600 } from './1764000001600-ticket-queues';
+import { TicketRelations1764000001700 } from './1764000001700-ticket-relations';
+import { TicketWork1764000001800 } from './1764000001800-ticket-work';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -34,4 +36,6 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   ServiceCatalogue1764000001400,
   RoutingRules1764000001500,
   TicketQueues1764000001600,
+  TicketRelations1764000001700,
+  TicketWork1764000001800,
 ];

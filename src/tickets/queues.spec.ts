@@ -19,5 +19,6 @@ describe('queueCondition', () => {
     expect(build('overdue').sql).toContain('< now()');
     expect(build('starred').values).toEqual(['me']);
     expect(build('watching').sql).toContain('ticket_watchers');
+    expect(build('starred').sql).toContain('t.id = ANY (ARRAY(SELECT s.ticket_id FROM ticket_stars s WHERE s.user_id = $1');
   });
 });

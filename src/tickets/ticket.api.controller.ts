@@ -61,6 +61,7 @@ export class TicketAttachmentDto {
 }
 
 export class TicketMessageDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['reply', 'note'] }) kind!: string;
   @ApiProperty({ type: String, nullable: true }) author!: string | null;
   @ApiProperty() bodyHtml!: string;
@@ -75,7 +76,7 @@ export class TicketDetailDto extends TicketDto {
   static fromView(view: TicketView): TicketDetailDto {
     const files = (rows: AttachmentRow[]) => rows.map((row) => TicketAttachmentDto.from(view.ref, row));
     return Object.assign(new TicketDetailDto(), TicketDto.from({ ...view.ticket, ref: view.ref }), {
-      messages: view.messages.map((message) => ({ kind: message.kind, author: message.authorName, bodyHtml: message.bodyHtml, createdAt: message.createdAt, attachments: files(message.attachments) })),
+      messages: view.messages.map((message) => ({ id: message.id, kind: message.kind, author: message.authorName, bodyHtml: message.bodyHtml, createdAt: message.createdAt, attachments: files(message.attachments) })),
       attachments: files(view.attachments),
     });
   }

@@ -12,6 +12,7 @@ import { AssignDto, MessageDto, NewTicketDto, StarDto, StatusDto } from './ticke
 import { isSort, SORTS } from './queue-order';
 import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
+import { TicketPage } from './ticket-page';
 
 /** A capped count as the queue tabs show it: nothing for uncounted queues, "999+" at the cap. */
 function countLabel(count: number | undefined): string | null {
@@ -27,6 +28,7 @@ export class TicketController {
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
     private readonly pages: PageService,
+    private readonly page: TicketPage,
     private readonly i18n: I18nService,
   ) {}
 
@@ -84,7 +86,7 @@ export class TicketController {
   @Get(':ref')
   @RequirePermission('tickets.view')
   async show(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string) {
-    await this.renderTicket(req, res, ref);
+    await this.page.render(req, res, ref);
   }
 
   @Get(':ref/attachments/:id')
@@ -96,26 +98,26 @@ export class TicketController {
   @Post(':ref/messages')
   @RequirePermission('tickets.view')
   async addMessage(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: MessageDto) {
-    await this.act(req, res, ref, { kind: body.kind, body: body.body }, () => this.tickets.reply(req.actor!, ref, body, 'web', sentFilesOf(req)), body.kind === 'note' ? 'tickets.noted' : 'tickets.replied');
+    await this.page.act(req, res, ref, { kind: body.kind, body: body.body }, () => this.tickets.reply(req.actor!, ref, body, 'web', sentFilesOf(req)), body.kind === 'note' ? 'tickets.noted' : 'tickets.replied');
   }
 
   @Post(':ref/status')
   @RequirePermission('tickets.work')
   async changeStatus(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: StatusDto) {
-    await this.act(req, res, ref, { ...body }, () => this.tickets.changeStatus(req.actor!, ref, body, 'web'), 'tickets.status_changed');
+    await this.page.act(req, res, ref, { ...body }, () => this.tickets.changeStatus(req.actor!, ref, body, 'web'), 'tickets.status_changed');
   }
 
   @Post(':ref/assign')
   @RequirePermission('tickets.work')
   async assign(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: AssignDto) {
-    await this.act(req, res, ref, { ...body }, () => this.tickets.assign(req.actor!, ref, body, 'web'), 'tickets.assigned');
+    await this.page.act(req, res, ref, { ...body }, () => this.tickets.assign(req.actor!, ref, body, 'web'), 'tickets.assigned');
   }
 
   @Post(':ref/take')
   @RequirePermission('tickets.work')
   async take(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: AssignDto) {
     const view = await this.tickets.view(req.actor!, ref);
-    await this.act(req, res, ref, {}, () => this.tickets.assign(req.actor!, ref, { group: view.ticket.groupName ?? '', assignee: req.actor!.username, version: body.version }, 'web'), 'tickets.taken');
+    await this.page.act(req, res, ref, {}, () => this.tickets.assign(req.actor!, ref, { group: view.ticket.groupName ?? '', assignee: req.actor!.username, version: body.version }, 'web'), 'tickets.taken');
   }
 
   @Post(':ref/delete')
@@ -134,19 +136,6 @@ export class TicketController {
     res.redirect(303, `/tickets/${ref}`);
   }
 
-  /** Runs an action of the ticket page; a refusal shows the page again with what was typed. */
-  private async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string) {
-    try {
-      await work();
-      this.pages.flash(req, 'success', doneKey);
-      res.redirect(303, `/tickets/${ref}`);
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.renderTicket(req, res, ref, typed, refusalMessages(this.i18n, req.lang, error));
-    }
-  }
-
   private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
     const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
@@ -162,15 +151,4 @@ export class TicketController {
     res.render('tickets/new', model);
   }
 
-  private async renderTicket(req: Request, res: Response, ref: string, typed: Record<string, unknown> = {}, refusal?: Refusal) {
-    const view = await this.tickets.view(req.actor!, ref);
-    const form = { values: typed, ...(refusal ?? { errors: {} }) };
-    const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, slots: ['ticket_sidebar'], form }, {
-      ...view,
-      ticket: { ...view.ticket, ref: view.ref },
-      canDelete: actorCan(req.actor!, 'tickets.delete'),
-      fileLimits: this.files.limits(),
-    });
-    res.render('tickets/show', model);
-  }
 }

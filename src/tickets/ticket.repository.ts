@@ -43,6 +43,11 @@ export interface TicketRow {
   resolutionText: string | null;
   tags: string[];
   resolutionDueAt: Date | null;
+  /** Set on a ticket merged into another. */
+  mergedIntoId: string | null;
+  /** The external contractor it was handed over to, and under which contract. */
+  contractor: string | null;
+  contractRef: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -81,12 +86,65 @@ const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.descriptio
   t.service_id AS "serviceId", sv.name AS "serviceName", t.component_id AS "componentId", sc.name AS "componentName", t.category, t.impact, t.urgency, t.priority,
   t.status, t.group_id AS "groupId", g.name AS "groupName", t.assignee_id AS "assigneeId", a.display_name AS "assigneeName",
   t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.tags, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
-  t.resolution_due_at AS "resolutionDueAt"`;
+  t.resolution_due_at AS "resolutionDueAt", t.merged_into_id AS "mergedIntoId",
+  t.contractor, t.contract_ref AS "contractRef"`;
 const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id
   LEFT JOIN services sv ON sv.id = t.service_id LEFT JOIN service_components sc ON sc.id = t.component_id`;
 const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
 /** A ticket's number as people write it (INC-42), computed in SQL for batch jobs. */
 const REF_SQL = `CASE t.type WHEN 'incident' THEN 'INC' WHEN 'service_request' THEN 'REQ' WHEN 'information_request' THEN 'INF' ELSE 'DOC' END || '-' || t.number`;
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The SQL of a queue page; exported so the benchmark runs exactly what the page runs. */
+export function queuePageStatement(scope: VisibilityScope, query: QueuePageQuery): Statement {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = [queueCondition(query.queue, query.context, param), visibilityCondition(scope, ADDRESS, param)];
+  if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
+  if (query.after) where.push(afterCondition(query.after, param));
+  return { sql: `SELECT ${COLUMNS}, ${positionColumn(query.sort)} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${orderBy(query.sort)} LIMIT ${param(query.limit)}`, params };
+}
+
+/** The SQL of the capped queue counts (one row, a column per queue). */
+export function queueCountsStatement(scope: VisibilityScope, queues: readonly Queue[], context: QueueContext, cap: number): Statement {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const limit = param(cap);
+  const parts = queues.map(
+    (queue) => `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE ${queueCondition(queue, context, param)} AND ${visibilityCondition(scope, ADDRESS, param)} LIMIT ${limit}) q) AS "${queue}"`,
+  );
+  return { sql: `SELECT ${parts.join(', ')}`, params };
+}
+
+/** The SQL that reads one ticket for its page, under the actor's visibility. */
+export function ticketStatement(scope: VisibilityScope, type: TicketType, number: number, deleted = false): Statement {
+  const params: unknown[] = [type, number];
+  const visible = visibilityCondition(scope, ADDRESS, (value) => `$${params.push(value)}`);
+  return { sql: `SELECT ${COLUMNS} FROM ${FROM} WHERE t.type = $1 AND t.number = $2 AND t.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} AND ${visible}`, params };
+}
+
+/** The SQL of a ticket's conversation (for the page and the benchmark). */
+export function messagesStatement(ticketId: string, withNotes: boolean): Statement {
+  return {
+    sql: `SELECT m.id, m.kind, m.author_id AS "authorId", u.display_name AS "authorName", m.body_html AS "bodyHtml", m.created_at AS "createdAt"
+            FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id
+           WHERE m.ticket_id = $1 ${withNotes ? '' : "AND m.kind = 'reply'"} ORDER BY m.created_at, m.id LIMIT 500`,
+    params: [ticketId],
+  };
+}
+
+/** The SQL of a ticket's history (for the page and the benchmark). */
+export function eventsStatement(ticketId: string): Statement {
+  return {
+    sql: `SELECT e.kind, e.source, u.display_name AS "actorName", e.changes, e.occurred_at AS "occurredAt"
+            FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 500`,
+    params: [ticketId],
+  };
+}
 
 /**
  * The only place that queries tickets. Every read takes the actor's visibility scope and puts it
@@ -128,12 +186,8 @@ export class TicketRepository {
 
   /** One visible ticket by its type and number; deleted ones only when asked for (to restore them). */
   async findVisible(scope: VisibilityScope, type: TicketType, number: number, deleted = false): Promise<TicketRow | null> {
-    const params: unknown[] = [type, number];
-    const visible = visibilityCondition(scope, ADDRESS, (value) => `$${params.push(value)}`);
-    const [row] = await this.query<TicketRow>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE t.type = $1 AND t.number = $2 AND t.deleted_at IS ${deleted ? 'NOT NULL' : 'NULL'} AND ${visible}`,
-      params,
-    );
+    const statement = ticketStatement(scope, type, number, deleted);
+    const [row] = await this.query<TicketRow>(statement.sql, statement.params);
     return row ?? null;
   }
 
@@ -168,12 +222,8 @@ export class TicketRepository {
 
   /** A queue page in the chosen sort, visible tickets only, optionally matching a search. */
   page(scope: VisibilityScope, query: QueuePageQuery): Promise<TicketRow[]> {
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const where = [queueCondition(query.queue, query.context, param), visibilityCondition(scope, ADDRESS, param)];
-    if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
-    if (query.after) where.push(afterCondition(query.after, param));
-    return this.query(`SELECT ${COLUMNS}, ${positionColumn(query.sort)} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${orderBy(query.sort)} LIMIT ${param(query.limit)}`, params);
+    const statement = queuePageStatement(scope, query);
+    return this.query(statement.sql, statement.params);
   }
 
   /**
@@ -181,13 +231,8 @@ export class TicketRepository {
    * "999+"): each count reads at most `cap` index entries, never the whole table.
    */
   async queueCounts(scope: VisibilityScope, queues: readonly Queue[], context: QueueContext, cap: number): Promise<Map<Queue, number>> {
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const limit = param(cap);
-    const parts = queues.map(
-      (queue) => `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE ${queueCondition(queue, context, param)} AND ${visibilityCondition(scope, ADDRESS, param)} LIMIT ${limit}) q) AS "${queue}"`,
-    );
-    const [row] = await this.query<Record<Queue, number>>(`SELECT ${parts.join(', ')}`, params);
+    const statement = queueCountsStatement(scope, queues, context, cap);
+    const [row] = await this.query<Record<Queue, number>>(statement.sql, statement.params);
     return new Map(queues.map((queue) => [queue, row![queue]]));
   }
 
@@ -270,12 +315,8 @@ export class TicketRepository {
 
   /** The conversation in order; internal notes only when asked for (staff). */
   messages(ticketId: string, withNotes: boolean): Promise<MessageRow[]> {
-    return this.query(
-      `SELECT m.id, m.kind, m.author_id AS "authorId", u.display_name AS "authorName", m.body_html AS "bodyHtml", m.created_at AS "createdAt"
-         FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id
-        WHERE m.ticket_id = $1 ${withNotes ? '' : "AND m.kind = 'reply'"} ORDER BY m.created_at, m.id LIMIT 500`,
-      [ticketId],
-    );
+    const statement = messagesStatement(ticketId, withNotes);
+    return this.query(statement.sql, statement.params);
   }
 
   /** History is append-only: there is no way here to change or remove an event. */
@@ -284,10 +325,7 @@ export class TicketRepository {
   }
 
   events(ticketId: string): Promise<EventRow[]> {
-    return this.query(
-      `SELECT e.kind, e.source, u.display_name AS "actorName", e.changes, e.occurred_at AS "occurredAt"
-         FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 500`,
-      [ticketId],
-    );
+    const statement = eventsStatement(ticketId);
+    return this.query(statement.sql, statement.params);
   }
 }

@@ -171,7 +171,7 @@ export class TicketService {
   }
 
   async view(actor: Actor, ref: string): Promise<TicketView> {
-    const ticket = await this.visible(actor, ref);
+    const ticket = await this.visibleTicket(actor, ref);
     const canWork = actorCan(actor, 'tickets.work');
     const workflow = await this.tickets.workflow();
     const files = await this.files.list(ticket.id, canWork);
@@ -191,7 +191,7 @@ export class TicketService {
 
   /** A file of a visible ticket; those of internal notes only for staff. */
   async attachment(actor: Actor, ref: string, attachmentId: string): Promise<Download> {
-    const ticket = await this.visible(actor, ref);
+    const ticket = await this.visibleTicket(actor, ref);
     return this.files.download(ticket.id, attachmentId, actorCan(actor, 'tickets.work'));
   }
 
@@ -230,7 +230,7 @@ export class TicketService {
 
   /** Stars are private bookmarks, so anyone who may see the ticket may star it. */
   async star(actor: Actor, ref: string, starred: boolean): Promise<void> {
-    const ticket = await this.visible(actor, ref);
+    const ticket = await this.visibleTicket(actor, ref);
     await this.tickets.setStar(actor.id, ticket.id, starred);
   }
 
@@ -245,7 +245,7 @@ export class TicketService {
    * opens it again: they are saying it is not solved.
    */
   async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string }, source: ChangeSource, sent?: SentFiles): Promise<string> {
-    const ticket = await this.visible(actor, ref);
+    const ticket = await this.visibleTicket(actor, ref);
     const staff = actorCan(actor, 'tickets.work');
     if (input.kind === 'note' && !staff) throw new NotFoundError();
     const clean = bodyHtml(input.bodyHtml, input.body);
@@ -278,7 +278,7 @@ export class TicketService {
 
   /** Moves the ticket along the workflow; `version` is what the actor saw (optimistic locking). */
   async changeStatus(actor: Actor, ref: string, input: { status: string; version: number; resolutionCode?: string; resolutionText?: string }, source: ChangeSource): Promise<void> {
-    const ticket = await this.workable(actor, ref);
+    const ticket = await this.workableTicket(actor, ref);
     const workflow: Workflow = await this.tickets.workflow();
     const refusal = checkTransition(workflow, ticket.status, input.status, { code: input.resolutionCode, text: input.resolutionText });
     if (refusal) throw new DomainError(`transition_${refusal}`, `tickets.errors.transition_${refusal}`, refusal === 'resolution_required' ? 400 : 409, { from: ticket.status, to: input.status });
@@ -288,7 +288,7 @@ export class TicketService {
       const changes: Record<string, unknown> = { status: input.status };
       if (resolving) Object.assign(changes, { resolution_code: input.resolutionCode!.trim().slice(0, 100), resolution_text: input.resolutionText!.trim().slice(0, 10_000), resolved_at: new Date() });
       if (reopening) changes.resolved_at = null;
-      await this.apply(ticket, input.version, changes);
+      await this.applyChange(ticket, input.version, changes);
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: input.status });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
       this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: input.status });
@@ -299,13 +299,13 @@ export class TicketService {
 
   /** Addresses the ticket to a group and/or a person (blank clears); `take` is assigning oneself. */
   async assign(actor: Actor, ref: string, input: { group?: string; assignee?: string; version: number }, source: ChangeSource): Promise<void> {
-    const ticket = await this.workable(actor, ref);
+    const ticket = await this.workableTicket(actor, ref);
     await this.uow.transaction(async () => {
       const addressed = await this.addressing(input.group, input.assignee);
       const auto = addressed.groupId && !addressed.assigneeId ? await this.autoAssign(addressed.groupId) : null;
       const { groupId } = addressed;
       const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
-      await this.apply(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
+      await this.applyChange(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId: addressed.assigneeId } });
       if (auto) await this.tickets.insertEvent(ticket.id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id, groupId, assigneeId });
@@ -314,10 +314,10 @@ export class TicketService {
 
   /** Moves the ticket to the "Deleted" queue (findable, restorable); its history stays. */
   async delete(actor: Actor, ref: string, version: number, source: ChangeSource): Promise<void> {
-    const ticket = await this.workable(actor, ref);
+    const ticket = await this.workableTicket(actor, ref);
     if (!actorCan(actor, 'tickets.delete')) throw new NotFoundError();
     await this.uow.transaction(async () => {
-      await this.apply(ticket, version, { deleted_at: new Date() });
+      await this.applyChange(ticket, version, { deleted_at: new Date() });
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'deleted', {});
       this.hooks.doAction('ticket.deleted', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id });
     });
@@ -329,7 +329,7 @@ export class TicketService {
     const ticket = parsed ? await this.tickets.findVisible(await this.visibility.scopeFor(actor), parsed.type, parsed.number, true) : null;
     if (!ticket) throw new NotFoundError();
     await this.uow.transaction(async () => {
-      await this.apply(ticket, ticket.version, { deleted_at: null });
+      await this.applyChange(ticket, ticket.version, { deleted_at: null });
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'restored', {});
     });
   }
@@ -354,19 +354,22 @@ export class TicketService {
     return { mode: context.mode, pick };
   }
 
-  private async apply(ticket: TicketRow, version: number, changes: Record<string, unknown>): Promise<void> {
+  /** Applies changes if the ticket is still at `version`; otherwise the clear conflict refusal. */
+  async applyChange(ticket: TicketRow, version: number, changes: Record<string, unknown>): Promise<void> {
     if (!(await this.tickets.update(ticket.id, version, changes))) throw new DomainError('ticket_conflict', 'tickets.errors.conflict', 409);
   }
 
-  private async visible(actor: Actor, ref: string): Promise<TicketRow> {
+  /** A ticket the actor may see, by its number (INC-42); anything else is "not found". */
+  async visibleTicket(actor: Actor, ref: string): Promise<TicketRow> {
     const parsed = parseTicketRef(ref);
     const ticket = parsed ? await this.tickets.findVisible(await this.visibility.scopeFor(actor), parsed.type, parsed.number) : null;
     if (!ticket) throw new NotFoundError();
     return ticket;
   }
 
-  private async workable(actor: Actor, ref: string): Promise<TicketRow> {
-    const ticket = await this.visible(actor, ref);
+  /** A ticket the actor may see and work (staff). */
+  async workableTicket(actor: Actor, ref: string): Promise<TicketRow> {
+    const ticket = await this.visibleTicket(actor, ref);
     if (!actorCan(actor, 'tickets.work')) throw new NotFoundError();
     return ticket;
   }

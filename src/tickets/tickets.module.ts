@@ -10,6 +10,15 @@ import { AttachmentService } from './attachments/attachment.service';
 import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
+import { TicketPage } from './ticket-page';
+import { TicketWorkRepository } from './work/ticket-work.repository';
+import { TicketWorkService } from './work/ticket-work.service';
+import { TicketWorkController } from './work/ticket-work.controller';
+import { TicketWorkApiController } from './work/ticket-work.api.controller';
+import { TicketRelationsRepository } from './relations/ticket-relations.repository';
+import { TicketRelationsService } from './relations/ticket-relations.service';
+import { TicketRelationsController } from './relations/ticket-relations.controller';
+import { TicketRelationsApiController } from './relations/ticket-relations.api.controller';
 import { RoutingRuleRepository } from './routing/routing-rule.repository';
 import { RoutingRuleService } from './routing/routing-rule.service';
 import { TicketRouter } from './routing/ticket-router';
@@ -19,8 +28,8 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [TicketController, TicketApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  controllers: [TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  providers: [TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

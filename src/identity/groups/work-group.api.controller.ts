@@ -69,6 +69,7 @@ export class WorkGroupApiController {
       ...(body.lead === undefined ? {} : { lead: body.lead }),
       ...(body.active === undefined ? {} : { active: body.active }),
       ...(body.assignmentMode === undefined ? {} : { assignmentMode: body.assignmentMode }),
+      ...(body.escalationGroup === undefined ? {} : { escalationGroup: body.escalationGroup }),
     });
     return WorkGroupViewDto.from(await this.groups.view(req.actor!, params.id));
   }

@@ -97,4 +97,5 @@ export class WorkGroupBodyDto {
   @IsOptional()
   @IsIn(ASSIGNMENT_MODES)
   assignmentMode?: string;
+  @ApiPropertyOptional({ description: 'The next line (a group name) that escalation sends tickets to; empty for none' }) @IsOptional() @IsString() @MaxLength(200) escalationGroup?: string;
 }

@@ -147,5 +147,5 @@ export class WorkGroupController {
 /** The edit form's values as stored. */
 function savedValues(details: WorkGroupDetails): FormValues {
   const { group, lead } = details;
-  return { name: group.name, description: group.description, email: group.email ?? '', lead: lead?.username ?? '', active: group.active, assignmentMode: group.assignmentMode };
+  return { name: group.name, description: group.description, email: group.email ?? '', lead: lead?.username ?? '', active: group.active, assignmentMode: group.assignmentMode, escalationGroup: details.escalationGroupName ?? '' };
 }

@@ -13,6 +13,7 @@ export class WorkGroupDto {
   @IsOptional() @IsString() @MaxLength(2000) lead?: string;
   @IsOptional() @Checkbox() @IsBoolean() active?: boolean;
   @IsOptional() @IsString() @MaxLength(50) assignmentMode?: string;
+  @IsOptional() @IsString() @MaxLength(200) escalationGroup?: string;
   @IsOptional() @IsString() _csrf?: string;
 }
 

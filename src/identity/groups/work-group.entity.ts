@@ -37,6 +37,14 @@ export class WorkGroup {
   @Column({ name: 'assignment_mode', type: 'text', default: 'manual' })
   assignmentMode!: string;
 
+  /** The next line: where "escalate" sends the group's tickets (null: no next line). */
+  @Column({ name: 'escalation_group_id', type: 'uuid', nullable: true })
+  escalationGroupId!: string | null;
+
+  @ManyToOne(() => WorkGroup, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'escalation_group_id', foreignKeyConstraintName: 'work_groups_escalation_group_id_fkey' })
+  escalationGroup?: WorkGroup;
+
   /** Where the round-robin stands: the member who got the last ticket. */
   @Column({ name: 'last_assigned_id', type: 'uuid', nullable: true })
   lastAssignedId!: string | null;

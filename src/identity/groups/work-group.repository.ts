@@ -13,6 +13,7 @@ export interface NewWorkGroup {
   active: boolean;
   assignmentMode?: string;
   lastAssignedId?: string | null;
+  escalationGroupId?: string | null;
 }
 
 /** One row of the groups list, with its lead's names joined in. */

@@ -41,6 +41,8 @@ export interface WorkGroupInput {
   active?: boolean;
   /** manual, round_robin or least_loaded; absent leaves it as it is (new groups: manual). */
   assignmentMode?: string;
+  /** The next line's name (blank: none; absent: no change). */
+  escalationGroup?: string;
 }
 
 export interface WorkGroupListItem extends WorkGroupListRow {
@@ -60,6 +62,8 @@ export interface WorkGroupDetails {
   members: NamePage<WorkGroupMemberRow>;
   /** Every member, to pick the lead from; null when there are more than LEAD_CHOICES_MAX. */
   leadChoices: WorkGroupMemberRow[] | null;
+  /** The next line's name, if the group escalates somewhere. */
+  escalationGroupName: string | null;
 }
 
 /**
@@ -98,6 +102,7 @@ export class WorkGroupService {
       lead: lead && { id: lead.id, username: lead.username, displayName: lead.displayName },
       members,
       leadChoices: everyone.length > LEAD_CHOICES_MAX ? null : everyone,
+      escalationGroupName: group.escalationGroupId ? await this.nameOf(group.escalationGroupId) : null,
     };
   }
 
@@ -130,7 +135,8 @@ export class WorkGroupService {
       const lead = input.lead === undefined ? {} : { leadId: await this.memberLead(group.id, input.lead.trim()) };
       const active = input.active === undefined ? {} : { active: input.active };
       const mode = checkMode(input.assignmentMode);
-      await this.translatingDuplicates(fields.name, () => this.repo.update(group.id, { ...fields, ...lead, ...active, ...(mode ? { assignmentMode: mode } : {}) }));
+      const escalation = input.escalationGroup === undefined ? {} : { escalationGroupId: await this.nextLine(group.id, input.escalationGroup) };
+      await this.translatingDuplicates(fields.name, () => this.repo.update(group.id, { ...fields, ...lead, ...active, ...escalation, ...(mode ? { assignmentMode: mode } : {}) }));
     });
   }
 
@@ -225,6 +231,20 @@ export class WorkGroupService {
       fields.email = email === '' ? null : email;
     }
     return fields;
+  }
+
+  /** The group a group escalates to: another active group, by name; blank for none. */
+  private async nextLine(groupId: string, name: string): Promise<string | null> {
+    if (!name.trim()) return null;
+    const next = await this.repo.findByName(name.trim());
+    if (!next?.active) throw fieldError('group_unknown', 'people.errors.group_unknown', 'escalationGroup', 400, { name: name.trim() });
+    if (next.id === groupId) throw fieldError('escalation_self', 'groups.errors.escalation_self', 'escalationGroup');
+    return next.id;
+  }
+
+  /** The next line of a group, if it has one (for escalation). */
+  async escalationOf(groupId: string): Promise<string | null> {
+    return (await this.repo.findById(groupId))?.escalationGroupId ?? null;
   }
 
   private async locked(id: string): Promise<WorkGroup> {

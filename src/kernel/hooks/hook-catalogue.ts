@@ -47,6 +47,15 @@ export interface HookCatalogue {
   'ticket.assigned': { kind: 'action'; payload: TicketEventPayload & { groupId: string | null; assigneeId: string | null } };
   /** After a public reply or an internal note was added to a ticket. */
   'ticket.replied': { kind: 'action'; payload: TicketEventPayload & { messageId: string; kind: 'reply' | 'note' } };
+  /** After a duplicate was merged into this ticket (`mergedRef`, now closed); its conversation moved here. */
+  'ticket.merged': { kind: 'action'; payload: TicketEventPayload & { mergedRef: string } };
+  /** After a ticket was transferred to another group, escalated (next line or service owner) or handed to a contractor. */
+  'ticket.transferred': {
+    kind: 'action';
+    payload: TicketEventPayload & { kind: 'transfer' | 'escalation' | 'owner' | 'contractor'; fromGroupId: string | null; toGroupId: string | null };
+  };
+  /** After two tickets were linked as related. */
+  'ticket.linked': { kind: 'action'; payload: TicketEventPayload & { linkedRef: string } };
   /** After a ticket was moved to the Deleted queue (it can be restored). */
   'ticket.deleted': { kind: 'action'; payload: TicketEventPayload };
   /** The HTML of a reply or note before it is stored (already sanitized; a filter may add to it). */

@@ -63,3 +63,15 @@ export function startOfDay(day: CalendarDay, timeZone: string): Date {
   });
   return new Date(onTheDay.length ? Math.min(...onTheDay) : first);
 }
+
+/** The calendar day (`YYYY-MM-DD`) it is in `timeZone` at `instant` (an unknown zone counts as UTC). */
+export function calendarDayIn(instant: Date, timeZone: string): string {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

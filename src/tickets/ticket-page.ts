@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { I18nService } from '../kernel/i18n/i18n.service';
+import { actorCan } from '../kernel/security/permissions';
+import { PageService } from '../kernel/web/page.service';
+import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { AttachmentService } from './attachments/attachment.service';
+import { TicketRelationsService } from './relations/ticket-relations.service';
+import { TicketService } from './ticket.service';
+import { calendarDayIn } from '../kernel/i18n/calendar-day';
+import { splitMinutes } from './work/duration';
+import { TicketWorkService, type TicketWorkView } from './work/ticket-work.service';
+
+/** Work log minutes as hours and minutes for the page. */
+function withDurations(view: TicketWorkView) {
+  return {
+    ...view,
+    work: view.work.map((entry) => ({ ...entry, spent: splitMinutes(entry.minutes) })),
+    totals: view.totals.map((total) => ({ ...total, spent: splitMinutes(total.minutes) })),
+  };
+}
+
+/**
+ * The ticket page, shared by the controllers of its actions: renders it, and runs an action so
+ * that success redirects back with a message and a refusal shows the page again with the message
+ * beside its field and what was typed kept.
+ */
+@Injectable()
+export class TicketPage {
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly relations: TicketRelationsService,
+    private readonly work: TicketWorkService,
+    private readonly files: AttachmentService,
+    private readonly pages: PageService,
+    private readonly i18n: I18nService,
+  ) {}
+
+  async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string, redirectTo = `/tickets/${ref}`) {
+    try {
+      const result = await work();
+      this.pages.flash(req, 'success', doneKey);
+      res.redirect(303, typeof result === 'string' && result.startsWith('/') ? result : redirectTo);
+    } catch (error) {
+      if (!formRefusal(error)) throw error;
+      res.status(error.status);
+      await this.render(req, res, ref, typed, refusalMessages(this.i18n, req.lang, error));
+    }
+  }
+
+  /**
+   * Where to go after passing a ticket on: back to it while the actor can still see it, else to
+   * their queue (a transfer can take it out of their view).
+   */
+  async afterHandOff(req: Request, ref: string): Promise<string> {
+    try {
+      await this.tickets.visibleTicket(req.actor!, ref);
+      return `/tickets/${ref}`;
+    } catch {
+      return '/tickets';
+    }
+  }
+
+  async render(req: Request, res: Response, ref: string, typed: Record<string, unknown> = {}, refusal?: Refusal) {
+    const view = await this.tickets.view(req.actor!, ref);
+    const form = { values: typed, ...(refusal ?? { errors: {} }) };
+    const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, slots: ['ticket_sidebar'], form }, {
+      ...view,
+      ticket: { ...view.ticket, ref: view.ref },
+      links: await this.relations.linked(req.actor!, view.ticket.id),
+      work: view.canWork ? withDurations(await this.work.view(view.ticket.id)) : null,
+      today: calendarDayIn(new Date(), req.actor!.timeZone ?? 'UTC'),
+      canDelete: actorCan(req.actor!, 'tickets.delete'),
+      fileLimits: this.files.limits(),
+    });
+    res.render('tickets/show', model);
+  }
+}
