@@ -17,6 +17,7 @@ import { RoutingRules1764000001500 } from './1764000001500-routing-rules';
 import { TicketQueues1764000001600 } from './1764000001600-ticket-queues';
 import { TicketRelations1764000001700 } from './1764000001700-ticket-relations';
 import { TicketWork1764000001800 } from './1764000001800-ticket-work';
+import { ConversationTools1764000001900 } from './1764000001900-conversation-tools';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -38,4 +39,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketQueues1764000001600,
   TicketRelations1764000001700,
   TicketWork1764000001800,
+  ConversationTools1764000001900,
 ];

@@ -3,11 +3,11 @@
  * to match a partial index of the queue migration. Pure: SQL fragments with bound parameters.
  */
 
-export const QUEUES = ['mine', 'groups', 'unassigned', 'pending', 'overdue', 'starred', 'watching', 'all', 'deleted'] as const;
+export const QUEUES = ['mine', 'groups', 'unassigned', 'mentions', 'pending', 'overdue', 'starred', 'watching', 'all', 'deleted'] as const;
 export type Queue = (typeof QUEUES)[number];
 
 /** Queues whose size the workspace shows (capped): the ones an agent works through. */
-export const COUNTED_QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'pending', 'overdue', 'starred', 'watching'];
+export const COUNTED_QUEUES: readonly Queue[] = ['mine', 'groups', 'unassigned', 'mentions', 'pending', 'overdue', 'starred', 'watching'];
 
 /** What a requester sees: their own requests; the rest are staff queues. */
 export const REQUESTER_QUEUES: readonly Queue[] = ['all', 'starred'];
@@ -47,6 +47,8 @@ export function queueCondition(queue: Queue, context: QueueContext, param: (valu
     // and look the tickets up by id, rather than letting the planner probe them ticket by ticket.
     case 'starred':
       return `t.deleted_at IS NULL AND t.id = ANY (ARRAY(SELECT s.ticket_id FROM ticket_stars s WHERE s.user_id = ${param(context.userId)} LIMIT ${PERSONAL_LIST_CAP}))`;
+    case 'mentions':
+      return `t.deleted_at IS NULL AND t.id = ANY (ARRAY(SELECT m.ticket_id FROM ticket_mentions m WHERE m.user_id = ${param(context.userId)} AND m.read_at IS NULL LIMIT ${PERSONAL_LIST_CAP}))`;
     case 'watching':
       return `t.deleted_at IS NULL AND t.id = ANY (ARRAY(SELECT w.ticket_id FROM ticket_watchers w WHERE w.user_id = ${param(context.userId)} LIMIT ${PERSONAL_LIST_CAP}))`;
   }

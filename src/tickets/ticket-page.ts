@@ -7,6 +7,7 @@ import { formRefusal, refusalMessages, type Refusal } from '../identity/organisa
 import { AttachmentService } from './attachments/attachment.service';
 import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
+import { ConversationService } from './conversation/conversation.service';
 import { calendarDayIn } from '../kernel/i18n/calendar-day';
 import { splitMinutes } from './work/duration';
 import { TicketWorkService, type TicketWorkView } from './work/ticket-work.service';
@@ -31,6 +32,7 @@ export class TicketPage {
     private readonly tickets: TicketService,
     private readonly relations: TicketRelationsService,
     private readonly work: TicketWorkService,
+    private readonly conversation: ConversationService,
     private readonly files: AttachmentService,
     private readonly pages: PageService,
     private readonly i18n: I18nService,
@@ -61,6 +63,20 @@ export class TicketPage {
     }
   }
 
+  /** A reply template filled in for this ticket, to start the reply box with. */
+  async templateText(req: Request, ref: string, templateId: string): Promise<string | undefined> {
+    const view = await this.tickets.view(req.actor!, ref);
+    if (!view.canWork) return undefined;
+    return this.conversation.filled(req.actor!, templateId, {
+      'ticket.ref': view.ref,
+      'ticket.subject': view.ticket.subject,
+      'ticket.status': this.i18n.t(req.lang, `tickets.statuses.${view.ticket.status}`),
+      'ticket.service': view.ticket.serviceName ?? '',
+      'requester.name': view.ticket.requesterName,
+      'agent.name': req.actor!.displayName || req.actor!.username,
+    });
+  }
+
   async render(req: Request, res: Response, ref: string, typed: Record<string, unknown> = {}, refusal?: Refusal) {
     const view = await this.tickets.view(req.actor!, ref);
     const form = { values: typed, ...(refusal ?? { errors: {} }) };
@@ -68,6 +84,8 @@ export class TicketPage {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
       links: await this.relations.linked(req.actor!, view.ticket.id),
+      templates: view.canWork ? await this.conversation.templates(req.actor!) : [],
+      hasSignature: view.canWork && (await this.conversation.signature(req.actor!)) !== '',
       work: view.canWork ? withDurations(await this.work.view(view.ticket.id)) : null,
       today: calendarDayIn(new Date(), req.actor!.timeZone ?? 'UTC'),
       canDelete: actorCan(req.actor!, 'tickets.delete'),

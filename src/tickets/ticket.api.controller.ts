@@ -1,7 +1,7 @@
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { RequirePermission } from '../kernel/security/permissions';
 import { ApiErrorDto } from '../kernel/web/openapi';
@@ -109,7 +109,8 @@ export class NewTicketBodyDto {
 
 export class NewMessageBodyDto {
   @ApiProperty({ enum: ['reply', 'note'] }) @IsIn(['reply', 'note']) kind!: 'reply' | 'note';
-  @ApiProperty({ description: 'HTML; sanitized on the server. May be empty when files are sent.' }) @IsString() @MaxLength(200_000) bodyHtml!: string;
+  @ApiProperty({ description: 'HTML; sanitized on the server. May be empty when files are sent. @login mentions a colleague.' }) @IsString() @MaxLength(200_000) bodyHtml!: string;
+  @ApiPropertyOptional({ description: "Staff's public replies: end with the author's signature" }) @IsOptional() @Type(() => Boolean) @IsBoolean() signature?: boolean;
 }
 
 export class StatusBodyDto {

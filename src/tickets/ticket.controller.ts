@@ -85,8 +85,10 @@ export class TicketController {
 
   @Get(':ref')
   @RequirePermission('tickets.view')
-  async show(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string) {
-    await this.page.render(req, res, ref);
+  async show(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Query('template') template?: string) {
+    // Choosing a reply template reloads the page with the reply box started from it (no script needed).
+    const body = typeof template === 'string' ? await this.page.templateText(req, ref, template) : undefined;
+    await this.page.render(req, res, ref, body === undefined ? {} : { body, signature: true });
   }
 
   @Get(':ref/attachments/:id')

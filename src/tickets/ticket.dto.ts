@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Checkbox } from '../identity/organisations/form-input';
 import { TICKET_TYPES } from './ticket-types';
 
 // Generous limits that keep absurd input out; the service applies the real rules beside the fields.
@@ -24,6 +25,7 @@ export class NewTicketDto {
 export class MessageDto {
   @IsIn(['reply', 'note']) kind!: 'reply' | 'note';
   @IsString() @MaxLength(200_000) body!: string;
+  @IsOptional() @Checkbox() @IsBoolean() signature?: boolean;
   @IsOptional() @IsString() _csrf?: string;
 }
 

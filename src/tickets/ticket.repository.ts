@@ -313,6 +313,11 @@ export class TicketRepository {
     return row!.id;
   }
 
+  /** Replaces a message's HTML (marking its mentions right after it was written). */
+  async setMessageHtml(messageId: string, html: string): Promise<void> {
+    await this.query(`WITH changed AS (UPDATE ticket_messages SET body_html = $2 WHERE id = $1 RETURNING id) SELECT id FROM changed`, [messageId, html]);
+  }
+
   /** The conversation in order; internal notes only when asked for (staff). */
   messages(ticketId: string, withNotes: boolean): Promise<MessageRow[]> {
     const statement = messagesStatement(ticketId, withNotes);

@@ -13,6 +13,7 @@ import { pickAssignee, type AssignmentPick } from './assignment';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { addressOf } from './routing/routing-rules';
 import { TicketRouter } from './routing/ticket-router';
+import { ConversationService } from './conversation/conversation.service';
 import { AttachmentService, type Download, type SentFiles } from './attachments/attachment.service';
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
@@ -93,6 +94,7 @@ export class TicketService {
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
     private readonly router: TicketRouter,
+    private readonly conversation: ConversationService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -173,6 +175,7 @@ export class TicketService {
   async view(actor: Actor, ref: string): Promise<TicketView> {
     const ticket = await this.visibleTicket(actor, ref);
     const canWork = actorCan(actor, 'tickets.work');
+    if (canWork) await this.conversation.markRead(actor, ticket.id);
     const workflow = await this.tickets.workflow();
     const files = await this.files.list(ticket.id, canWork);
     const filesOf = (messageId: string | null) => files.filter((file) => file.messageId === messageId);
@@ -244,16 +247,21 @@ export class TicketService {
    * Adds a public reply or (staff only) an internal note. A requester's reply to a resolved ticket
    * opens it again: they are saying it is not solved.
    */
-  async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string }, source: ChangeSource, sent?: SentFiles): Promise<string> {
+  async reply(actor: Actor, ref: string, input: { kind: 'reply' | 'note'; body?: string; bodyHtml?: string; signature?: boolean }, source: ChangeSource, sent?: SentFiles): Promise<string> {
     const ticket = await this.visibleTicket(actor, ref);
     const staff = actorCan(actor, 'tickets.work');
     if (input.kind === 'note' && !staff) throw new NotFoundError();
     const clean = bodyHtml(input.bodyHtml, input.body);
     if (!clean && !sent?.uploads.length) throw fieldRefusal('message_empty', 'tickets.errors.message_empty', 'body');
     this.files.check(sent);
-    const html = await this.hooks.applyFilters('ticket.reply.body', clean, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
+    // A public reply by staff ends with their signature when they ask for it.
+    const signature = input.kind === 'reply' && staff && input.signature ? await this.conversation.signature(actor) : '';
+    const signed = signature ? `${clean}${textToHtml(`-- \n${signature}`)}` : clean;
+    const html = await this.hooks.applyFilters('ticket.reply.body', signed, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
     return this.uow.transaction(async () => {
       const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
+      const mentioned = await this.conversation.mention(actor, ticket, messageId, htmlToText(html));
+      if (mentioned.size) await this.tickets.setMessageHtml(messageId, this.conversation.markMentions(html, mentioned));
       const attached = await this.files.attach(ticket.id, messageId, sent, actor.id);
       await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId, ...(attached.length ? { attachments: attached } : {}) });
       const workflow = await this.tickets.workflow();

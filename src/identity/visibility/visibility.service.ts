@@ -8,7 +8,7 @@ import { visibilityScope, type Memberships, type VisibilityScope } from './visib
 export class VisibilityService {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async scopeFor(actor: Actor): Promise<VisibilityScope> {
+  async scopeFor(actor: Pick<Actor, 'id' | 'roles'>): Promise<VisibilityScope> {
     const quick = visibilityScope(actor, { memberOf: [], leads: [], ledMembers: [] });
     if (quick.kind === 'all' || !actor.roles.some((role) => role !== 'requester')) return quick;
     return visibilityScope(actor, await this.membershipsOf(actor.id));

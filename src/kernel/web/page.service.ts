@@ -23,6 +23,7 @@ export interface PageOptions {
 const BASE_NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', permission: 'dashboard.view' },
   { href: '/tickets', labelKey: 'tickets.nav', permission: 'tickets.view' },
+  { href: '/reply-templates', labelKey: 'tickets.templates_nav', permission: 'tickets.work' },
   { href: '/admin/plugins', labelKey: 'nav.plugins', permission: 'admin.plugins.manage' },
   { href: '/admin/users', labelKey: 'people.nav', permission: 'admin.users.view' },
   { href: '/admin/groups', labelKey: 'groups.nav', permission: 'admin.groups.manage' },
