@@ -18,6 +18,7 @@ import { TicketQueues1764000001600 } from './1764000001600-ticket-queues';
 import { TicketRelations1764000001700 } from './1764000001700-ticket-relations';
 import { TicketWork1764000001800 } from './1764000001800-ticket-work';
 import { ConversationTools1764000001900 } from './1764000001900-conversation-tools';
+import { CallerLookup1764000002000 } from './1764000002000-caller-lookup';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -40,4 +41,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketRelations1764000001700,
   TicketWork1764000001800,
   ConversationTools1764000001900,
+  CallerLookup1764000002000,
 ];

@@ -19,3 +19,13 @@ export function checkEmail(raw: string | undefined): string | null {
   if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new DomainError('email_invalid', 'validation.email_invalid', 400, { field: 'email' });
   return email;
 }
+
+/** A phone number as people write it (+7 (999) 123-45-67, 8 999 …): digits and the usual marks; blank is none. */
+export function checkPhone(raw: string | undefined): string | null {
+  const phone = raw?.trim() ?? '';
+  if (phone === '') return null;
+  if (phone.length > 40 || !/^[+]?[0-9 ()./-]+(\s*(ext|доб)\.?\s*[0-9]+)?$/iu.test(phone) || phone.replace(/[^0-9]/g, '').length < 3) {
+    throw new DomainError('phone_invalid', 'validation.phone_invalid', 400, { field: 'phone' });
+  }
+  return phone;
+}

@@ -16,6 +16,8 @@ import { Organisation } from './organisations/organisation.entity';
 @Index('users_username_prefix_idx', { synchronize: false })
 @Index('users_display_name_prefix_idx', { synchronize: false })
 @Index('users_email_prefix_idx', { synchronize: false })
+// Callers by the end of their number (reversed digits, text_pattern_ops): the migration owns it.
+@Index('users_phone_digits_idx', { synchronize: false })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -40,6 +42,10 @@ export class User {
 
   @Column({ type: 'text', nullable: true })
   locale!: string | null;
+
+  /** As the person or the directory wrote it; found by its digits (see caller lookup). */
+  @Column({ type: 'text', nullable: true })
+  phone!: string | null;
 
   @Column({ name: 'time_zone', type: 'text', nullable: true })
   timeZone!: string | null;

@@ -42,7 +42,7 @@ export function queueCondition(queue: Queue, context: QueueContext, param: (valu
     case 'pending':
       return `t.deleted_at IS NULL AND t.status = ANY (${param(context.pendingStatuses)}::text[])`;
     case 'overdue':
-      return `t.deleted_at IS NULL AND t.is_open AND coalesce(t.resolution_due_at, 'infinity'::timestamptz) < now()`;
+      return 't.deleted_at IS NULL AND t.is_open AND t.resolution_due_at < now()';
     // A person's stars and watched tickets are few: read them first (once, by the user's index)
     // and look the tickets up by id, rather than letting the planner probe them ticket by ticket.
     case 'starred':

@@ -13,6 +13,10 @@ import { isSort, SORTS } from './queue-order';
 import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
+import { CallerLookupService, type Caller } from './callers/caller-lookup.service';
+
+/** Channels staff register through by hand (mail and the API register themselves). */
+const STAFF_CHANNELS = ['web', 'phone', 'email', 'portal'] as const;
 
 /** A capped count as the queue tabs show it: nothing for uncounted queues, "999+" at the cap. */
 function countLabel(count: number | undefined): string | null {
@@ -27,6 +31,7 @@ export class TicketController {
     private readonly tickets: TicketService,
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
+    private readonly callers: CallerLookupService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -65,8 +70,13 @@ export class TicketController {
 
   @Get('new')
   @RequirePermission('tickets.create')
-  async newForm(@Req() req: Request, @Res() res: Response) {
-    await this.renderNew(req, res, { type: 'incident', impact: '2', urgency: '2' });
+  async newForm(@Req() req: Request, @Res() res: Response, @Query() raw: Record<string, unknown>) {
+    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 320) : '');
+    const staff = actorCan(req.actor!, 'tickets.work');
+    // Phone and walk-in registration: find the caller first, then register for them.
+    const caller = staff ? text(raw.caller) : '';
+    const callers = caller ? await this.callers.find(caller) : null;
+    await this.renderNew(req, res, { type: 'incident', impact: '2', urgency: '2', ...(staff ? { requester: text(raw.requester), channel: text(raw.channel) || 'web', caller } : {}) }, undefined, callers);
   }
 
   @Post()
@@ -138,8 +148,10 @@ export class TicketController {
     res.redirect(303, `/tickets/${ref}`);
   }
 
-  private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
+  private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }, callers: Caller[] | null = null) {
     const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
+      callers,
+      channels: STAFF_CHANNELS.map((channel) => ({ channel, selected: channel === (values.channel ?? 'web') })),
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
       services: (await this.catalogue.visibleTo(req.actor!)).map((service) => ({
         ...service,

@@ -11,6 +11,7 @@ import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
+import { CallerLookupService } from './callers/caller-lookup.service';
 import { ConversationRepository } from './conversation/conversation.repository';
 import { ConversationService } from './conversation/conversation.service';
 import { ConversationController } from './conversation/conversation.controller';
@@ -32,7 +33,7 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 @Module({
   imports: [IdentityModule, CatalogueModule],
   controllers: [ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  providers: [CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

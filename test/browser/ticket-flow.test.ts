@@ -6,8 +6,9 @@ import { launchBrowser, screenshot } from '../harness/browser';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * An agent's basic loop in a real browser: register a caller's problem by phone, take it, reply,
- * resolve it with a resolution — with the status and assignee visible at the top all along.
+ * An agent's basic loop in a real browser: find the caller by the number they ring from, see their
+ * earlier requests, register the problem by phone, take it, reply, transfer it to the second line
+ * and resolve it with a resolution — with the status and assignee visible at the top all along.
  */
 describe('a ticket worked in a real browser', () => {
   let app: TestApp;
@@ -20,6 +21,9 @@ describe('a ticket worked in a real browser', () => {
     await app.app.get(UserAdminService).create({ username: 'caller', displayName: 'Звонящий', email: 'caller@example.com', roles: ['requester'] });
     const group = await app.app.get(WorkGroupService).create(admin, { name: 'Первая линия', active: true });
     await app.app.get(WorkGroupService).addMember(admin, group.id, 'operator');
+    const second = await app.app.get(WorkGroupService).create(admin, { name: 'Вторая линия', active: true });
+    await app.app.get(WorkGroupService).addMember(admin, second.id, 'operator');
+    await app.boot.database.dataSource.query(`UPDATE users SET phone = '+7 (912) 345-67-89' WHERE username = 'caller'`);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -32,7 +36,7 @@ describe('a ticket worked in a real browser', () => {
     assignment: (await page.locator('[data-assignment]').textContent())?.replace(/\s+/g, ' ').trim(),
   });
 
-  it('registers by phone, takes, replies and resolves', async () => {
+  it('finds the caller by phone, registers, takes, replies, transfers and resolves', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/login`);
     await page.fill('#username', 'operator');
@@ -40,7 +44,12 @@ describe('a ticket worked in a real browser', () => {
     await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]')]);
 
     await page.goto(`${app.url}/tickets/new`);
-    await page.fill('#field-requester', 'caller@example.com');
+    await page.fill('#field-caller', '8 912 345 67 89');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[role=search] button')]);
+    await expect(page.locator('[data-caller="caller"]').textContent()).resolves.toContain('Звонящий');
+    await Promise.all([page.waitForLoadState('load'), page.click('[data-caller="caller"] a.button')]);
+    expect(await page.inputValue('#field-requester')).toBe('caller');
+    expect(await page.inputValue('#field-channel')).toBe('phone');
     await page.fill('#field-subject', 'Не работает VPN');
     await page.fill('#field-description', 'Звонок в 9:05, ошибка 809');
     await page.fill('#field-group', 'Первая линия');
@@ -54,11 +63,19 @@ describe('a ticket worked in a real browser', () => {
     await Promise.all([page.waitForLoadState('load'), page.click('button[value="reply"]')]);
     await expect(page.locator('[data-message="reply"]').last().textContent()).resolves.toContain('Перезагрузите');
 
+    await page.fill('#field-transferGroup', 'Вторая линия');
+    await page.fill('#field-transferReason', 'Нужна настройка сервера');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/transfer"] button[type=submit]')]);
+    expect(await state(page)).toEqual({ status: 'new', assignment: 'Assigned to: Вторая линия' });
+    await expect(page.locator('[data-transfer="transfer"]').textContent()).resolves.toContain('Первая линия → Вторая линия');
+
     await page.selectOption('#field-status', 'resolved');
     await page.fill('#field-resolutionCode', 'advice');
     await page.fill('#field-resolutionText', 'Клиент VPN перезапущен');
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/status"] button[type=submit]')]);
-    expect(await state(page)).toEqual({ status: 'resolved', assignment: 'Assigned to: Первая линия / Оператор' });
+    expect(await state(page)).toEqual({ status: 'resolved', assignment: 'Assigned to: Вторая линия' });
+    const [{ channel }] = await app.boot.database.dataSource.query(`SELECT channel FROM tickets WHERE subject = 'Не работает VPN'`);
+    expect(channel).toBe('phone');
     await screenshot(page, 'ticket-resolved');
     await page.close();
   });

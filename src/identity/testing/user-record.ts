@@ -8,6 +8,7 @@ export function userRecord(overrides: Partial<User> & Pick<User, 'id' | 'usernam
     passwordHash: null,
     roles: [],
     locale: null,
+    phone: null,
     timeZone: null,
     active: true,
     organisationId: null,

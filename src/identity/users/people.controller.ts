@@ -158,6 +158,7 @@ function savedValues(details: PersonDetails): FormValues {
   return {
     displayName: user.displayName,
     email: user.email ?? '',
+    phone: user.phone ?? '',
     locale: user.locale ?? '',
     timeZone: user.timeZone ?? '',
     organisation: details.organisation?.name ?? '',

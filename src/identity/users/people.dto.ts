@@ -11,6 +11,7 @@ const AsList = () => Transform(({ value }: { value: unknown }) => (Array.isArray
 export class PersonDto {
   @IsOptional() @IsString() @MaxLength(2000) displayName?: string;
   @IsOptional() @IsString() @MaxLength(2000) email?: string;
+  @IsOptional() @IsString() @MaxLength(200) phone?: string;
   @IsOptional() @IsString() @MaxLength(20) locale?: string;
   @IsOptional() @IsString() @MaxLength(100) timeZone?: string;
   @IsOptional() @IsString() @MaxLength(2000) organisation?: string;

@@ -29,6 +29,7 @@ export interface PersonRow {
 export interface PersonChanges {
   displayName: string;
   email: string | null;
+  phone: string | null;
   locale: string | null;
   timeZone: string | null;
   organisationId: string | null;
@@ -72,8 +73,8 @@ export class PeopleRepository {
 
   async update(id: string, changes: PersonChanges): Promise<void> {
     await this.uow.manager().query(
-      `UPDATE users SET display_name = $2, email = $3, locale = $4, time_zone = $5, organisation_id = $6, department_id = $7, updated_at = now() WHERE id = $1`,
-      [id, changes.displayName, changes.email, changes.locale, changes.timeZone, changes.organisationId, changes.departmentId],
+      `UPDATE users SET display_name = $2, email = $3, locale = $4, time_zone = $5, organisation_id = $6, department_id = $7, phone = $8, updated_at = now() WHERE id = $1`,
+      [id, changes.displayName, changes.email, changes.locale, changes.timeZone, changes.organisationId, changes.departmentId, changes.phone],
     );
   }
 

@@ -13,7 +13,7 @@ import { checkName, fieldError, isRecordId, listQuery, namePage, prefixPattern, 
 import { OrganisationRepository } from '../organisations/organisation.repository';
 import { isKnownTimeZone } from '../profile.service';
 import { checkRoles } from '../user-admin.service';
-import { checkEmail } from '../user-name';
+import { checkEmail, checkPhone } from '../user-name';
 import { type RoleChangeSource, UserRoleService } from '../user-role.service';
 import type { User } from '../user.entity';
 import { UserRepository } from '../user.repository';
@@ -33,6 +33,7 @@ export interface PeopleListInput {
 export interface PersonInput {
   displayName?: string;
   email?: string;
+  phone?: string;
   locale?: string;
   timeZone?: string;
   organisation?: string;
@@ -107,6 +108,7 @@ export class PeopleService {
     allow(actor, 'admin.users.manage');
     const displayName = checkName(input.displayName, 'displayName');
     const email = checkEmail(input.email);
+    const phone = checkPhone(input.phone);
     const locale = input.locale?.trim() || null;
     if (locale !== null && !isLanguage(locale)) throw fieldError('locale_unknown', 'people.errors.locale', 'locale');
     const timeZone = input.timeZone?.trim() || null;
@@ -121,7 +123,7 @@ export class PeopleService {
       const { organisationId, departmentId } = await this.placement(input.organisation, input.department);
       const losesAdmin = user.roles.includes('administrator') && user.active && (!roles.includes('administrator') || !input.active);
       if (losesAdmin && !(await this.people.anotherActiveAdmin(user.id))) throw new DomainError('last_administrator', 'people.errors.last_administrator', 409);
-      await this.people.update(user.id, { displayName, email, locale, timeZone, organisationId, departmentId });
+      await this.people.update(user.id, { displayName, email, phone, locale, timeZone, organisationId, departmentId });
       await this.roles.setRoles(user.id, roles as Role[], { actorId: actor.id, source: origin.source ?? 'admin', ip: origin.ip ?? null });
       if (user.active !== input.active) {
         await this.people.setActive(user.id, input.active);
