@@ -19,6 +19,7 @@ import { TicketRelations1764000001700 } from './1764000001700-ticket-relations';
 import { TicketWork1764000001800 } from './1764000001800-ticket-work';
 import { ConversationTools1764000001900 } from './1764000001900-conversation-tools';
 import { CallerLookup1764000002000 } from './1764000002000-caller-lookup';
+import { TicketPresence1764000002100 } from './1764000002100-ticket-presence';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -42,4 +43,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketWork1764000001800,
   ConversationTools1764000001900,
   CallerLookup1764000002000,
+  TicketPresence1764000002100,
 ];

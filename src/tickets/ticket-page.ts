@@ -8,6 +8,7 @@ import { AttachmentService } from './attachments/attachment.service';
 import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
 import { ConversationService } from './conversation/conversation.service';
+import { TicketLiveService } from './live/ticket-live.service';
 import { calendarDayIn } from '../kernel/i18n/calendar-day';
 import { splitMinutes } from './work/duration';
 import { TicketWorkService, type TicketWorkView } from './work/ticket-work.service';
@@ -33,6 +34,7 @@ export class TicketPage {
     private readonly relations: TicketRelationsService,
     private readonly work: TicketWorkService,
     private readonly conversation: ConversationService,
+    private readonly live: TicketLiveService,
     private readonly files: AttachmentService,
     private readonly pages: PageService,
     private readonly i18n: I18nService,
@@ -85,6 +87,7 @@ export class TicketPage {
       ticket: { ...view.ticket, ref: view.ref },
       links: await this.relations.linked(req.actor!, view.ticket.id),
       templates: view.canWork ? await this.conversation.templates(req.actor!) : [],
+      present: view.canWork ? await this.live.others(req.actor!, view.ticket.id) : [],
       hasSignature: view.canWork && (await this.conversation.signature(req.actor!)) !== '',
       work: view.canWork ? withDurations(await this.work.view(view.ticket.id)) : null,
       today: calendarDayIn(new Date(), req.actor!.timeZone ?? 'UTC'),

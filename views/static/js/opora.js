@@ -11,6 +11,44 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // An open ticket page follows the ticket live (server-sent events): who else is viewing or
+  // replying, and a notice when someone else changed it. Typing a reply tells the others.
+  var live = document.querySelector('[data-live]');
+  if (live && window.EventSource) {
+    var base = live.getAttribute('data-live');
+    var presence = live.querySelector('[data-presence]');
+    var changed = live.querySelector('[data-changed]');
+    var version = live.getAttribute('data-version');
+    var source = new EventSource(base + '/events');
+    source.addEventListener('presence', function (event) {
+      var people = JSON.parse(event.data);
+      presence.textContent = people
+        .map(function (person) {
+          return presence.getAttribute(person.activity === 'replying' ? 'data-label-replying' : 'data-label-viewing').replace('{{name}}', person.name);
+        })
+        .join(' · ');
+      presence.hidden = people.length === 0;
+    });
+    source.addEventListener('ticket', function (event) {
+      if (String(JSON.parse(event.data).version) !== version) changed.hidden = false;
+    });
+    var body = document.getElementById('field-body');
+    var csrf = document.querySelector('input[name="_csrf"]');
+    var lastSignal = 0;
+    if (body && csrf) {
+      body.addEventListener('input', function () {
+        if (Date.now() - lastSignal < 10000) return;
+        lastSignal = Date.now();
+        fetch(base + '/presence', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf.value },
+          body: JSON.stringify({ activity: 'replying' }),
+          credentials: 'same-origin',
+        });
+      });
+    }
+  }
+
   // After a failed submit, put the cursor in the first field that needs fixing, so keyboard and
   // screen-reader users land where the problem is.
   var invalid = document.querySelector('[aria-invalid="true"]');
