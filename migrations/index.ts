@@ -20,6 +20,7 @@ import { TicketWork1764000001800 } from './1764000001800-ticket-work';
 import { ConversationTools1764000001900 } from './1764000001900-conversation-tools';
 import { CallerLookup1764000002000 } from './1764000002000-caller-lookup';
 import { TicketPresence1764000002100 } from './1764000002100-ticket-presence';
+import { SavedFilters1764000002200 } from './1764000002200-saved-filters';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -44,4 +45,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   ConversationTools1764000001900,
   CallerLookup1764000002000,
   TicketPresence1764000002100,
+  SavedFilters1764000002200,
 ];

@@ -10,6 +10,7 @@ import type { AttachmentRow } from './attachments/attachment.repository';
 import { sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
 import { SORTS, type Sort } from './queue-order';
+import { filtersFrom } from './ticket-filters';
 import { QUEUES, type Queue } from './queues';
 import type { TicketRow } from './ticket.repository';
 import { TicketService, type TicketView } from './ticket.service';
@@ -92,6 +93,11 @@ export class TicketListQuery {
   @ApiPropertyOptional({ enum: SORTS, description: 'updated (default), created, priority (highest first), due (nearest deadline first)' }) @IsOptional() @IsIn(SORTS) sort?: Sort;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) cursor?: string;
   @ApiPropertyOptional({ description: 'Words the ticket must contain (each as a prefix): number, subject, text, replies, requester' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({ description: 'Status key' }) @IsOptional() @IsString() @MaxLength(50) status?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 }) @IsOptional() @IsString() @MaxLength(1) priority?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) tag?: string;
+  @ApiPropertyOptional({ description: 'Service id' }) @IsOptional() @IsString() @MaxLength(40) service?: string;
+  @ApiPropertyOptional({ enum: TICKET_TYPES }) @IsOptional() @IsString() @MaxLength(40) type?: string;
 }
 
 export class NewTicketBodyDto {
@@ -131,7 +137,13 @@ export class TicketApiController {
   @ApiOperation({ summary: 'A queue of visible tickets, newest activity first' })
   @ApiOkResponse({ type: TicketPageDto })
   async list(@Req() req: Request, @Query() query: TicketListQuery): Promise<TicketPageDto> {
-    const page = await this.tickets.list(req.actor!, { queue: query.queue ?? 'all', ...(query.sort ? { sort: query.sort } : {}), ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.q ? { search: query.q } : {}) });
+    const page = await this.tickets.list(req.actor!, {
+      queue: query.queue ?? 'all',
+      ...(query.sort ? { sort: query.sort } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.q ? { search: query.q } : {}),
+      filters: filtersFrom({ ...query }),
+    });
     return { items: page.rows.map((row) => TicketDto.from(row)), nextCursor: page.next };
   }
 

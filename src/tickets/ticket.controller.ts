@@ -14,6 +14,8 @@ import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
 import { CallerLookupService, type Caller } from './callers/caller-lookup.service';
+import { SavedFiltersService } from './saved-filters.service';
+import { filterParams, filtersFrom } from './ticket-filters';
 
 /** Channels staff register through by hand (mail and the API register themselves). */
 const STAFF_CHANNELS = ['web', 'phone', 'email', 'portal'] as const;
@@ -32,6 +34,7 @@ export class TicketController {
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
     private readonly callers: CallerLookupService,
+    private readonly savedFilters: SavedFiltersService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -45,16 +48,28 @@ export class TicketController {
     const sort = isSort(raw.sort) ? raw.sort : 'updated';
     const search = typeof raw.q === 'string' ? raw.q.slice(0, 200) : '';
     const cursor = typeof raw.cursor === 'string' ? raw.cursor : undefined;
-    const page = await this.tickets.list(req.actor!, { queue, sort, search, ...(cursor ? { cursor } : {}) });
+    const filters = filtersFrom(raw);
+    const page = await this.tickets.list(req.actor!, { queue, sort, search, filters, ...(cursor ? { cursor } : {}) });
     const counts = await this.tickets.queueCounts(req.actor!);
-    const link = (extra: Record<string, string>) => `/tickets?${new URLSearchParams({ queue, sort, ...(search ? { q: search } : {}), ...extra })}`;
-    const model = await this.pages.model(req, { titleKey: 'tickets.title', form: { values: { q: search } } }, {
+    const current = { queue, sort, ...(search ? { q: search } : {}), ...filterParams(filters) };
+    const link = (extra: Record<string, string>) => `/tickets?${new URLSearchParams({ ...current, ...extra })}`;
+    const workflow = staff ? await this.tickets.statuses() : [];
+    const services = staff ? await this.catalogue.all() : [];
+    const model = await this.pages.model(req, { titleKey: 'tickets.title', form: { values: { q: search, ...filterParams(filters) } } }, {
       queue,
       sort,
+      staff,
+      current: Object.entries(current).map(([name, value]) => ({ name, value })),
+      filtered: Object.keys(filterParams(filters)).length > 0,
+      statuses: workflow.map((status) => ({ key: status.key, selected: status.key === filters.status })),
+      priorities: [1, 2, 3, 4, 5].map((priority) => ({ priority, selected: priority === filters.priority })),
+      types: TICKET_TYPES.map((type) => ({ type, selected: type === filters.type })),
+      services: services.map((service) => ({ id: service.id, name: service.name, selected: service.id === filters.serviceId })),
+      savedFilters: staff ? (await this.savedFilters.list(req.actor!)).map((saved) => ({ ...saved, href: `/tickets?${new URLSearchParams(saved.params)}` })) : [],
       rows: page.rows,
       deletedQueue: queue === 'deleted',
       queues: (staff ? QUEUES : REQUESTER_QUEUES).map((name) => ({ name, current: name === queue, count: countLabel(counts.get(name)) })),
-      sorts: SORTS.map((name) => ({ name, current: name === sort, href: `/tickets?${new URLSearchParams({ queue, sort: name, ...(search ? { q: search } : {}) })}` })),
+      sorts: SORTS.map((name) => ({ name, current: name === sort, href: link({ sort: name }) })),
       next: page.next ? link({ cursor: page.next }) : null,
       first: cursor ? link({}) : null,
     });

@@ -6,12 +6,14 @@ import type { Channel, TicketType } from './ticket-types';
 import type { TicketStatus } from './workflow';
 import { afterCondition, orderBy, positionColumn, type Position, type Sort } from './queue-order';
 import { queueCondition, type Queue, type QueueContext } from './queues';
+import { filterConditions, type TicketFilters } from './ticket-filters';
 
 export interface QueuePageQuery {
   queue: Queue;
   sort: Sort;
   context: QueueContext;
   search?: { tsquery: string; staff: boolean };
+  filters?: TicketFilters;
   after?: Position;
   limit: number;
 }
@@ -105,6 +107,7 @@ export function queuePageStatement(scope: VisibilityScope, query: QueuePageQuery
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = [queueCondition(query.queue, query.context, param), visibilityCondition(scope, ADDRESS, param)];
   if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
+  if (query.filters) where.push(...filterConditions(query.filters, param));
   if (query.after) where.push(afterCondition(query.after, param));
   return { sql: `SELECT ${COLUMNS}, ${positionColumn(query.sort)} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${orderBy(query.sort)} LIMIT ${param(query.limit)}`, params };
 }

@@ -24,6 +24,7 @@ import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel, type T
 import { TicketRepository, type EventRow, type MessageRow, type TicketRow } from './ticket.repository';
 import { decodeCursor, encodeCursor, type Sort } from './queue-order';
 import { COUNTED_QUEUES, REQUESTER_QUEUES, type Queue, type QueueContext } from './queues';
+import type { TicketFilters } from './ticket-filters';
 import type { VisibilityScope } from '../identity/visibility/visibility-scope';
 import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
 
@@ -202,7 +203,7 @@ export class TicketService {
    * A queue page in the chosen sort; `search` narrows it to tickets whose words start with every
    * word typed (notes count for staff only). Requesters have only their own requests and stars.
    */
-  async list(actor: Actor, request: { queue: Queue; sort?: Sort; cursor?: string; search?: string }): Promise<TicketPage> {
+  async list(actor: Actor, request: { queue: Queue; sort?: Sort; cursor?: string; search?: string; filters?: TicketFilters }): Promise<TicketPage> {
     const staff = actorCan(actor, 'tickets.work');
     if (!staff && !REQUESTER_QUEUES.includes(request.queue)) throw new NotFoundError();
     const sort = request.sort ?? 'updated';
@@ -216,12 +217,18 @@ export class TicketService {
       sort,
       context,
       ...(tsquery ? { search: { tsquery, staff } } : {}),
+      ...(request.filters ? { filters: request.filters } : {}),
       ...(after ? { after } : {}),
       limit: QUEUE_PAGE_SIZE + 1,
     });
     const shown = rows.slice(0, QUEUE_PAGE_SIZE).map((row) => ({ ...row, ref: ticketRef(row.type, row.number) }));
     const last = shown.at(-1);
     return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodeCursor(sort, last.position!, last.id) : null };
+  }
+
+  /** The workflow's statuses in order, for filters. */
+  async statuses(): Promise<TicketStatus[]> {
+    return (await this.tickets.workflow()).statuses;
   }
 
   /** How many tickets wait in each queue the actor works through, up to QUEUE_COUNT_CAP. */

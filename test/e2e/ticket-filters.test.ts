@@ -1,0 +1,85 @@
+import { AuthService } from '../../src/identity/auth.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
+import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
+import type { Actor } from '../../src/kernel/security/actor';
+import { UserRepository } from '../../src/identity/user.repository';
+import { TicketService } from '../../src/tickets/ticket.service';
+import { csrfOf, signedInAgent } from '../support/forms';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// Filters and saved views of the ticket list against real PostgreSQL: status, priority, type,
+// service and tag narrow a queue (and the API), malformed values are ignored, and a view saved
+// under a name is one's own or shared with all staff.
+
+const PASSWORD = 'filters test password';
+type Agent = Awaited<ReturnType<typeof signedInAgent>>;
+const refsOf = (html: string) => [...html.matchAll(/<tr data-ticket="([^"]+)">/g)].map((match) => match[1]!);
+
+describe('ticket filters and saved views', () => {
+  let app: TestApp;
+  let admin: Agent;
+  let agent: Agent;
+  const refs: Record<string, string> = {};
+  const db = () => app.boot.database.dataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    const adminActor = await app.app.get(AuthService).createAdmin('filters-admin', PASSWORD);
+    await app.app.get(UserAdminService).create({ username: 'filters-agent', roles: ['agent'], password: PASSWORD });
+    admin = await signedInAgent(app.url, 'filters-admin', PASSWORD);
+    agent = await signedInAgent(app.url, 'filters-agent', PASSWORD);
+    const [{ id: serviceId }] = await db().query(`INSERT INTO services (name) VALUES ('Печать') RETURNING id`);
+    const tickets = app.app.get(TicketService);
+    const actor = (await app.app.get(UserRepository).findActor((adminActor as { id: string }).id)) as Actor;
+    refs.urgent = await tickets.create(actor, { type: 'incident', subject: 'Срочно', impact: 1, urgency: 1, service: serviceId }, 'api');
+    refs.request = await tickets.create(actor, { type: 'service_request', subject: 'Заказ' }, 'api');
+    refs.waiting = await tickets.create(actor, { type: 'incident', subject: 'Ждём' }, 'api');
+    await tickets.changeStatus(actor, refs.waiting, { status: 'waiting', version: 1 }, 'api');
+    await db().query(`UPDATE tickets SET tags = ARRAY['vip'] WHERE subject = 'Заказ'`);
+  });
+  afterAll(() => app.stop());
+
+  const list = async (query: string) => refsOf((await admin.get(`/tickets?${query}`).expect(200)).text).sort();
+
+  it('narrows the list by status, priority, type, service and tag, and combines them', async () => {
+    expect(await list('status=waiting')).toEqual([refs.waiting]);
+    expect(await list('priority=1')).toEqual([refs.urgent]);
+    expect(await list('type=service_request')).toEqual([refs.request]);
+    const [{ id: serviceId }] = await db().query(`SELECT id FROM services`);
+    expect(await list(`service=${serviceId}`)).toEqual([refs.urgent]);
+    expect(await list('tag=VIP')).toEqual([refs.request]);
+    expect(await list('type=incident&status=new')).toEqual([refs.urgent]);
+    expect(await list("status=x'%20OR%201=1&priority=9&service=nope")).toEqual(Object.values(refs).sort());
+  });
+
+  it('keeps the filters when paging and sorting', async () => {
+    const page = (await admin.get('/tickets?type=incident&sort=created').expect(200)).text;
+    expect(page).toMatch(/href="\/tickets\?queue&#x3D;all&amp;sort&#x3D;priority&amp;type&#x3D;incident"/);
+  });
+
+  it('saves a view for oneself or for everyone, and only the owner removes it', async () => {
+    const page = await admin.get('/tickets?status=waiting').expect(200);
+    await admin.post('/saved-filters').type('form').send({ _csrf: csrfOf(page.text), filterName: 'Ждут ответа', shared: 'on', queue: 'all', sort: 'updated', status: 'waiting' }).expect(303);
+    await admin.post('/saved-filters').type('form').send({ _csrf: csrfOf(page.text), filterName: 'Мой личный', queue: 'all', priority: '1' }).expect(303);
+    const refused = await admin.post('/saved-filters').type('form').send({ _csrf: csrfOf(page.text), filterName: '   ', queue: 'all' });
+    expect(refused.status).toBe(303);
+    expect(await db().query(`SELECT name, shared, params FROM saved_filters ORDER BY name`)).toEqual([
+      { name: 'Ждут ответа', shared: true, params: { queue: 'all', sort: 'updated', status: 'waiting' } },
+      { name: 'Мой личный', shared: false, params: { queue: 'all', priority: '1' } },
+    ]);
+    const agentPage = (await agent.get('/tickets').expect(200)).text;
+    expect(agentPage).toContain('data-saved-filter="Ждут ответа"');
+    expect(agentPage).not.toContain('Мой личный');
+    const [{ id }] = await db().query(`SELECT id FROM saved_filters WHERE name = 'Ждут ответа'`);
+    await agent.post(`/saved-filters/${id}/delete`).type('form').send({ _csrf: csrfOf(agentPage) }).expect(404);
+    await admin.post(`/saved-filters/${id}/delete`).type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+  });
+
+  it('filters the API the same way', async () => {
+    const [{ id }] = await db().query(`SELECT id FROM users WHERE username = 'filters-admin'`);
+    const { token } = await app.app.get(ApiTokenService).create(id, { name: 'f', scopes: ['tickets:read'] });
+    const res = await fetch(`${app.url}/api/v1/tickets?status=waiting`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items: Array<{ ref: string }> };
+    expect(body.items.map((item) => item.ref)).toEqual([refs.waiting]);
+  });
+});
