@@ -8,13 +8,14 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { parseServiceChoice } from '../catalogue/service-audience';
 import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
-import { AssignDto, MessageDto, NewTicketDto, StarDto, StatusDto } from './ticket.dto';
+import { AssignDto, MessageDto, NewTicketDto, StarDto, StatusDto, TagsDto, WatchDto } from './ticket.dto';
 import { isSort, SORTS } from './queue-order';
 import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
 import { CallerLookupService, type Caller } from './callers/caller-lookup.service';
 import { SavedFiltersService } from './saved-filters.service';
+import { TicketFollowingService } from './ticket-following.service';
 import { filterParams, filtersFrom } from './ticket-filters';
 
 /** Channels staff register through by hand (mail and the API register themselves). */
@@ -35,6 +36,7 @@ export class TicketController {
     private readonly catalogue: CatalogueService,
     private readonly callers: CallerLookupService,
     private readonly savedFilters: SavedFiltersService,
+    private readonly following: TicketFollowingService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -74,6 +76,19 @@ export class TicketController {
       first: cursor ? link({}) : null,
     });
     res.render('tickets/list', model);
+  }
+
+  @Post(':ref/watch')
+  @RequirePermission('tickets.work')
+  async watch(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: WatchDto) {
+    await this.following.watch(req.actor!, ref, body.watching === 'true');
+    res.redirect(303, `/tickets/${ref}`);
+  }
+
+  @Post(':ref/tags')
+  @RequirePermission('tickets.work')
+  async tags(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: TagsDto) {
+    await this.page.act(req, res, ref, { tags: body.tags }, () => this.following.setTags(req.actor!, ref, body, 'web'), 'tickets.tags_saved');
   }
 
   @Post(':ref/star')

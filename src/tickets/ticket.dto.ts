@@ -49,4 +49,15 @@ export class StarDto {
   @IsOptional() @IsString() _csrf?: string;
 }
 
+export class WatchDto {
+  @IsIn(['true', 'false']) watching!: 'true' | 'false';
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export class TagsDto {
+  @IsString() @MaxLength(5000) tags!: string;
+  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
 export const TYPE_CHOICES = TICKET_TYPES;

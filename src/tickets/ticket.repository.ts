@@ -245,6 +245,15 @@ export class TicketRepository {
     else await this.query(`WITH gone AS (DELETE FROM ticket_stars WHERE user_id = $1 AND ticket_id = $2 RETURNING 1) SELECT 1 FROM gone`, [userId, ticketId]);
   }
 
+  async setWatching(ticketId: string, userId: string, watching: boolean): Promise<void> {
+    if (watching) await this.query(`INSERT INTO ticket_watchers (ticket_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [ticketId, userId]);
+    else await this.query(`WITH gone AS (DELETE FROM ticket_watchers WHERE ticket_id = $1 AND user_id = $2 RETURNING 1) SELECT 1 FROM gone`, [ticketId, userId]);
+  }
+
+  async isWatching(ticketId: string, userId: string): Promise<boolean> {
+    return (await this.query(`SELECT 1 FROM ticket_watchers WHERE ticket_id = $1 AND user_id = $2`, [ticketId, userId])).length > 0;
+  }
+
   async watcherNames(ticketId: string): Promise<string[]> {
     const rows = await this.query<{ name: string }>(`SELECT u.display_name AS name FROM ticket_watchers w JOIN users u ON u.id = w.user_id WHERE w.ticket_id = $1 ORDER BY lower(u.display_name) LIMIT 200`, [ticketId]);
     return rows.map((row) => row.name);

@@ -71,6 +71,7 @@ export interface TicketView {
   starred: boolean;
   /** Display names of the people watching (staff only). */
   watchers: string[];
+  watching: boolean;
 }
 
 export interface TicketPage {
@@ -190,6 +191,7 @@ export class TicketService {
       canWork,
       starred: await this.tickets.isStarred(actor.id, ticket.id),
       watchers: canWork ? await this.tickets.watcherNames(ticket.id) : [],
+      watching: canWork && (await this.tickets.isWatching(ticket.id, actor.id)),
     };
   }
 

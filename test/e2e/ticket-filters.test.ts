@@ -83,3 +83,47 @@ describe('ticket filters and saved views', () => {
     expect(body.items.map((item) => item.ref)).toEqual([refs.waiting]);
   });
 });
+
+describe('watching and tags', () => {
+  let app: TestApp;
+  let agent: Agent;
+  let client: Agent;
+  let ref: string;
+  const db = () => app.boot.database.dataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    await app.app.get(AuthService).createAdmin('tags-admin', PASSWORD);
+    await app.app.get(UserAdminService).create({ username: 'tagger', roles: ['agent'], password: PASSWORD });
+    await app.app.get(UserAdminService).create({ username: 'asker', roles: ['requester'], password: PASSWORD });
+    agent = await signedInAgent(app.url, 'tagger', PASSWORD);
+    client = await signedInAgent(app.url, 'asker', PASSWORD);
+    const form = await client.get('/tickets/new').expect(200);
+    ref = (await client.post('/tickets').type('form').send({ _csrf: csrfOf(form.text), type: 'incident', subject: 'Метки' }).expect(303)).headers.location!.replace('/tickets/', '');
+  });
+  afterAll(() => app.stop());
+
+  it('lets staff watch a ticket (it then shows in Watching) and stop', async () => {
+    const page = await agent.get(`/tickets/${ref}`).expect(200);
+    await agent.post(`/tickets/${ref}/watch`).type('form').send({ _csrf: csrfOf(page.text), watching: 'true' }).expect(303);
+    expect(refsOf((await agent.get('/tickets?queue=watching').expect(200)).text)).toEqual([ref]);
+    await agent.post(`/tickets/${ref}/watch`).type('form').send({ _csrf: csrfOf(page.text), watching: 'false' }).expect(303);
+    expect(refsOf((await agent.get('/tickets?queue=watching').expect(200)).text)).toEqual([]);
+    await client.post(`/tickets/${ref}/watch`).type('form').send({ _csrf: csrfOf((await client.get(`/tickets/${ref}`)).text), watching: 'true' }).expect(403);
+  });
+
+  it('sets tags with optimistic locking, recording the change, and refuses too many', async () => {
+    const page = await agent.get(`/tickets/${ref}`).expect(200);
+    const version = /data-version="(\d+)"/.exec(page.text)![1]!;
+    await agent.post(`/tickets/${ref}/tags`).type('form').send({ _csrf: csrfOf(page.text), tags: 'VIP, принтер, vip', version }).expect(303);
+    expect(await db().query(`SELECT tags FROM tickets`)).toEqual([{ tags: ['vip', 'принтер'] }]);
+    const stale = await agent.post(`/tickets/${ref}/tags`).type('form').send({ _csrf: csrfOf(page.text), tags: 'другое', version });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('value="другое"');
+    const fresh = /data-version="(\d+)"/.exec((await agent.get(`/tickets/${ref}`).expect(200)).text)![1]!;
+    const many = await agent.post(`/tickets/${ref}/tags`).type('form').send({ _csrf: csrfOf(page.text), tags: Array.from({ length: 25 }, (_, i) => `t${i}`).join(','), version: fresh });
+    expect(many.status).toBe(400);
+    const [event] = await db().query(`SELECT changes FROM ticket_events WHERE kind = 'updated'`);
+    expect(event.changes).toEqual({ tags: { from: [], to: ['vip', 'принтер'] } });
+  });
+});

@@ -37,6 +37,8 @@ export interface HookCatalogue {
   'mail.message.failed': { kind: 'action'; payload: { id: string; kind: string; messageId: string; error: string; final: boolean } };
   /** After a ticket was registered (any channel) and committed. */
   'ticket.created': { kind: 'action'; payload: TicketEventPayload };
+  /** After fields of a ticket changed (tags, …); `fields` names them. */
+  'ticket.updated': { kind: 'action'; payload: TicketEventPayload & { fields: string[] } };
   /** After a ticket moved to another status; `to` is the new status key. */
   'ticket.status.changed': { kind: 'action'; payload: TicketEventPayload & { from: string; to: string } };
   /** After a ticket was resolved (moved into a resolved-category status). */
