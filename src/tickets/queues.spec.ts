@@ -1,4 +1,4 @@
-import { QUEUES, queueCondition } from './queues';
+import { impliesVisibility, QUEUES, queueCondition } from './queues';
 
 describe('queueCondition', () => {
   const context = { userId: 'me', groupIds: ['g1', 'g2'], pendingStatuses: ['waiting'] };
@@ -20,5 +20,22 @@ describe('queueCondition', () => {
     expect(build('starred').values).toEqual(['me']);
     expect(build('watching').sql).toContain('ticket_watchers');
     expect(build('starred').sql).toContain('t.id = ANY (ARRAY(SELECT s.ticket_id FROM ticket_stars s WHERE s.user_id = $1');
+  });
+});
+
+describe('impliesVisibility', () => {
+  const agent = { kind: 'limited' as const, userId: 'me', groupIds: ['g1', 'g2'], ledUserIds: [], unaddressed: true };
+  const context = { userId: 'me', groupIds: ['g1', 'g2'], pendingStatuses: [] };
+
+  it('lets "mine" and "my groups" skip the visibility check, since their own condition implies it', () => {
+    expect(impliesVisibility('mine', agent, context)).toBe(true);
+    expect(impliesVisibility('groups', agent, context)).toBe(true);
+    expect(impliesVisibility('groups', { kind: 'all' }, { ...context, groupIds: ['x'] })).toBe(true);
+  });
+
+  it('keeps the check wherever the queue could hold something the person may not see', () => {
+    for (const queue of ['unassigned', 'pending', 'overdue', 'starred', 'watching', 'mentions', 'all', 'deleted'] as const) expect(impliesVisibility(queue, agent, context)).toBe(false);
+    expect(impliesVisibility('groups', agent, { ...context, groupIds: ['g1', 'other'] })).toBe(false);
+    expect(impliesVisibility('mine', agent, { ...context, userId: 'someone-else' })).toBe(false);
   });
 });

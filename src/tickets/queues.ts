@@ -1,3 +1,5 @@
+import type { VisibilityScope } from '../identity/visibility/visibility-scope';
+
 /*
  * The agent workspace's queues: each one a condition on tickets (on top of visibility), written
  * to match a partial index of the queue migration. Pure: SQL fragments with bound parameters.
@@ -24,6 +26,18 @@ export interface QueueContext {
   groupIds: readonly string[];
   /** Status keys in the "pending" category (waiting for someone else). */
   pendingStatuses: readonly string[];
+}
+
+/**
+ * Whether everything the queue holds is visible to the actor anyway, so the visibility condition
+ * can be left out of its query: tickets assigned to oneself, and tickets of groups one sees. The
+ * planner then reads the queue's own index without re-checking each row against an OR.
+ */
+export function impliesVisibility(queue: Queue, scope: VisibilityScope, context: QueueContext): boolean {
+  if (scope.kind === 'all') return true;
+  if (queue === 'mine') return context.userId === scope.userId;
+  if (queue === 'groups') return context.groupIds.every((id) => scope.groupIds.includes(id));
+  return false;
 }
 
 /** The queue's condition on `t` (tickets), deleted or not included. */

@@ -5,7 +5,7 @@ import type { MatrixCell } from './priority';
 import type { Channel, TicketType } from './ticket-types';
 import type { TicketStatus } from './workflow';
 import { afterCondition, orderBy, positionColumn, type Position, type Sort } from './queue-order';
-import { queueCondition, type Queue, type QueueContext } from './queues';
+import { impliesVisibility, queueCondition, type Queue, type QueueContext } from './queues';
 import { filterConditions, type TicketFilters } from './ticket-filters';
 
 export interface QueuePageQuery {
@@ -105,7 +105,8 @@ export interface Statement {
 export function queuePageStatement(scope: VisibilityScope, query: QueuePageQuery): Statement {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [queueCondition(query.queue, query.context, param), visibilityCondition(scope, ADDRESS, param)];
+  const where = [queueCondition(query.queue, query.context, param)];
+  if (!impliesVisibility(query.queue, scope, query.context)) where.push(visibilityCondition(scope, ADDRESS, param));
   if (query.search) where.push(`t.${query.search.staff ? 'search_staff' : 'search_public'} @@ to_tsquery('simple', ${param(query.search.tsquery)})`);
   if (query.filters) where.push(...filterConditions(query.filters, param));
   if (query.after) where.push(afterCondition(query.after, param));
@@ -118,7 +119,8 @@ export function queueCountsStatement(scope: VisibilityScope, queues: readonly Qu
   const param = (value: unknown) => `$${params.push(value)}`;
   const limit = param(cap);
   const parts = queues.map(
-    (queue) => `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE ${queueCondition(queue, context, param)} AND ${visibilityCondition(scope, ADDRESS, param)} LIMIT ${limit}) q) AS "${queue}"`,
+    (queue) =>
+      `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE ${queueCondition(queue, context, param)}${impliesVisibility(queue, scope, context) ? '' : ` AND ${visibilityCondition(scope, ADDRESS, param)}`} LIMIT ${limit}) q) AS "${queue}"`,
   );
   return { sql: `SELECT ${parts.join(', ')}`, params };
 }
