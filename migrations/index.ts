@@ -21,6 +21,7 @@ import { ConversationTools1764000001900 } from './1764000001900-conversation-too
 import { CallerLookup1764000002000 } from './1764000002000-caller-lookup';
 import { TicketPresence1764000002100 } from './1764000002100-ticket-presence';
 import { SavedFilters1764000002200 } from './1764000002200-saved-filters';
+import { CustomFields1764000002300 } from './1764000002300-custom-fields';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -46,4 +47,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   CallerLookup1764000002000,
   TicketPresence1764000002100,
   SavedFilters1764000002200,
+  CustomFields1764000002300,
 ];

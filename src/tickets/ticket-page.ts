@@ -9,6 +9,12 @@ import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
 import { ConversationService } from './conversation/conversation.service';
 import { TicketLiveService } from './live/ticket-live.service';
+import { CustomFieldsService } from './fields/custom-fields.service';
+
+/** A stored custom value as text for the page (a ticked box as yes/no in the page's language). */
+function customText(value: string | number | boolean, t: (key: string) => string): string {
+  return typeof value === 'boolean' ? t(value ? 'common.yes' : 'common.no') : String(value);
+}
 import { calendarDayIn } from '../kernel/i18n/calendar-day';
 import { splitMinutes } from './work/duration';
 import { TicketWorkService, type TicketWorkView } from './work/ticket-work.service';
@@ -35,6 +41,7 @@ export class TicketPage {
     private readonly work: TicketWorkService,
     private readonly conversation: ConversationService,
     private readonly live: TicketLiveService,
+    private readonly fields: CustomFieldsService,
     private readonly files: AttachmentService,
     private readonly pages: PageService,
     private readonly i18n: I18nService,
@@ -86,6 +93,9 @@ export class TicketPage {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
       links: await this.relations.linked(req.actor!, view.ticket.id),
+      customValues: (await this.fields.list(false))
+        .filter((field) => view.ticket.custom[field.key] !== undefined)
+        .map((field) => ({ key: field.key, label: field.label, value: customText(view.ticket.custom[field.key]!, (key) => this.i18n.t(req.lang, key)) })),
       templates: view.canWork ? await this.conversation.templates(req.actor!) : [],
       present: view.canWork ? await this.live.others(req.actor!, view.ticket.id) : [],
       hasSignature: view.canWork && (await this.conversation.signature(req.actor!)) !== '',

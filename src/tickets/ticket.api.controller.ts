@@ -1,7 +1,7 @@
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { RequirePermission } from '../kernel/security/permissions';
 import { ApiErrorDto } from '../kernel/web/openapi';
@@ -26,6 +26,7 @@ export class TicketDto {
   @ApiProperty({ type: String, nullable: true }) service!: string | null;
   @ApiProperty({ type: String, nullable: true }) component!: string | null;
   @ApiProperty({ type: String, nullable: true }) group!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Custom field values by key' }) custom!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) assignee!: string | null;
   @ApiProperty() requester!: string;
   @ApiProperty({ description: 'Send back when changing the ticket (optimistic locking)' }) version!: number;
@@ -42,6 +43,7 @@ export class TicketDto {
       service: row.serviceName,
       component: row.componentName,
       group: row.groupName,
+      custom: row.custom,
       assignee: row.assigneeName,
       requester: row.requesterName,
       version: row.version,
@@ -109,6 +111,7 @@ export class NewTicketBodyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 3 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) urgency?: number;
   @ApiPropertyOptional({ description: 'Service from the catalogue, by id or name (GET /api/v1/services)' }) @IsOptional() @IsString() @MaxLength(200) service?: string;
   @ApiPropertyOptional({ description: 'Component of that service, by id or name' }) @IsOptional() @IsString() @MaxLength(200) component?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Custom field values by key' }) @IsOptional() @IsObject() custom?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) group?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) assignee?: string;
 }

@@ -16,6 +16,25 @@ import { TicketPage } from './ticket-page';
 import { CallerLookupService, type Caller } from './callers/caller-lookup.service';
 import { SavedFiltersService } from './saved-filters.service';
 import { TicketFollowingService } from './ticket-following.service';
+import { CustomFieldsService, type StoredField } from './fields/custom-fields.service';
+
+/** A custom field as the new-ticket form shows it: the conditions go to the page's script as data. */
+function customFieldModel(field: StoredField, value: string | undefined, error: string | undefined) {
+  return {
+    ...field,
+    name: `custom[${field.key}]`,
+    value: value ?? '',
+    checked: value === 'on' || value === 'true',
+    error,
+    isSelect: field.kind === 'select',
+    isCheckbox: field.kind === 'checkbox',
+    inputType: field.kind === 'number' ? 'number' : field.kind === 'date' ? 'date' : 'text',
+    optionList: field.options.map((option) => ({ option, selected: option === value })),
+    typesAttr: field.types.join(' '),
+    whenField: field.visibleWhen?.field ?? '',
+    whenValue: field.visibleWhen?.equals ?? '',
+  };
+}
 import { filterParams, filtersFrom } from './ticket-filters';
 
 /** Channels staff register through by hand (mail and the API register themselves). */
@@ -37,6 +56,7 @@ export class TicketController {
     private readonly callers: CallerLookupService,
     private readonly savedFilters: SavedFiltersService,
     private readonly following: TicketFollowingService,
+    private readonly fields: CustomFieldsService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -182,6 +202,7 @@ export class TicketController {
     const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
       callers,
       channels: STAFF_CHANNELS.map((channel) => ({ channel, selected: channel === (values.channel ?? 'web') })),
+      customFields: (await this.fields.list(true)).map((field) => customFieldModel(field, (values.custom as Record<string, string> | undefined)?.[field.key], refusal.errors[`custom[${field.key}]`])),
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),
       services: (await this.catalogue.visibleTo(req.actor!)).map((service) => ({
         ...service,

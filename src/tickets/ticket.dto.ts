@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Checkbox } from '../identity/organisations/form-input';
 import { TICKET_TYPES } from './ticket-types';
 
@@ -11,6 +11,8 @@ export class NewTicketDto {
   @IsString() @MaxLength(2000) subject!: string;
   @IsOptional() @IsString() @MaxLength(200_000) description?: string;
   @IsOptional() @IsString() @MaxLength(320) requester?: string;
+  /** Custom fields, sent as custom[key] (the multipart form groups them). */
+  @IsOptional() @IsObject() custom?: Record<string, string>;
   /** The catalogue choice: "<service id>" or "<service id>:<component id>". */
   @IsOptional() @IsString() @MaxLength(100) service?: string;
   @IsOptional() @IsString() @MaxLength(200) category?: string;

@@ -50,6 +50,8 @@ export interface TicketRow {
   /** The external contractor it was handed over to, and under which contract. */
   contractor: string | null;
   contractRef: string | null;
+  /** Custom field values by key. */
+  custom: Record<string, string | number | boolean>;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -62,6 +64,7 @@ export interface NewTicket
   extends Pick<TicketRow, 'type' | 'subject' | 'descriptionHtml' | 'requesterId' | 'organisationId' | 'channel' | 'serviceId' | 'componentId' | 'category' | 'impact' | 'urgency' | 'priority' | 'status' | 'groupId' | 'assigneeId'> {
   descriptionText: string;
   tags: string[];
+  custom: Record<string, unknown>;
   createdBy: string;
 }
 
@@ -89,7 +92,7 @@ const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.descriptio
   t.status, t.group_id AS "groupId", g.name AS "groupName", t.assignee_id AS "assigneeId", a.display_name AS "assigneeName",
   t.resolution_code AS "resolutionCode", t.resolution_text AS "resolutionText", t.tags, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
   t.resolution_due_at AS "resolutionDueAt", t.merged_into_id AS "mergedIntoId",
-  t.contractor, t.contract_ref AS "contractRef"`;
+  t.contractor, t.contract_ref AS "contractRef", t.custom`;
 const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id
   LEFT JOIN services sv ON sv.id = t.service_id LEFT JOIN service_components sc ON sc.id = t.component_id`;
 const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
@@ -182,9 +185,9 @@ export class TicketRepository {
 
   async insert(ticket: NewTicket, number: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags)
-       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags],
+      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom)
+       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom],
     );
     return row!.id;
   }

@@ -14,6 +14,7 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { addressOf } from './routing/routing-rules';
 import { TicketRouter } from './routing/ticket-router';
 import { ConversationService } from './conversation/conversation.service';
+import { CustomFieldsService } from './fields/custom-fields.service';
 import { AttachmentService, type Download, type SentFiles } from './attachments/attachment.service';
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
@@ -49,6 +50,8 @@ export interface NewTicketInput {
   channel?: string;
   /** Service and component from the catalogue, each by id or name. */
   service?: string;
+  /** Custom field values by key (checked against the fields that apply). */
+  custom?: Record<string, unknown>;
   component?: string;
   category?: string;
   impact?: number;
@@ -97,6 +100,7 @@ export class TicketService {
     private readonly catalogue: CatalogueService,
     private readonly router: TicketRouter,
     private readonly conversation: ConversationService,
+    private readonly fields: CustomFieldsService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -116,6 +120,7 @@ export class TicketService {
       const requester = await this.person(input.requester?.trim() ? input.requester : actor.username, 'requester');
       const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
       const category = (input.category ?? '').trim().slice(0, 200);
+      const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom);
       const rules = await this.router.route({
         channel,
         requesterEmail: requester.email,
@@ -148,6 +153,7 @@ export class TicketService {
           componentId: choice.componentId,
           category,
           tags: rules.actions.tags ?? [],
+          custom,
           impact,
           urgency,
           priority,

@@ -66,7 +66,7 @@ export function multipartMiddleware(incomingDir: string, limits: () => Multipart
     } catch {
       return next(new DomainError('multipart_invalid', 'errors.bad_request', 400));
     }
-    const body: Record<string, string> = {};
+    const body: Record<string, string | Record<string, string>> = {};
     const uploads: Upload[] = [];
     const writes: Array<Promise<Upload>> = [];
     let refused: DomainError | undefined;
@@ -77,7 +77,12 @@ export function multipartMiddleware(incomingDir: string, limits: () => Multipart
     });
 
     parser.on('field', (name, value) => {
-      if (!(name in body)) body[name] = value;
+      // One level of grouping, as `custom[model]` → body.custom.model; anything deeper stays flat.
+      const group = /^([a-z][a-zA-Z0-9_]{0,39})\[([a-z][a-z0-9_]{0,39})\]$/.exec(name);
+      if (group) {
+        const nested = (body[group[1]!] ??= {});
+        if (typeof nested === 'object' && !(group[2]! in nested)) nested[group[2]!] = value;
+      } else if (!(name in body)) body[name] = value;
     });
     parser.on('file', (field, stream, info) => {
       if (refused || !info.filename) return void stream.resume();

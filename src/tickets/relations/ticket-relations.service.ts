@@ -106,6 +106,7 @@ export class TicketRelationsService {
           ...(ticket.groupId ? { group: (await this.groups.nameOf(ticket.groupId)) ?? '' } : {}),
           ...(assignee?.active ? { assignee: assignee.username } : {}),
           category: ticket.category,
+          custom: ticket.custom,
           impact: ticket.impact,
           urgency: ticket.urgency,
         },

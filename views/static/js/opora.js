@@ -49,6 +49,29 @@
     }
   }
 
+  // Custom fields on the new-ticket form: show only those that apply to the chosen type and whose
+  // condition on another field holds (the server applies the same rules whatever is shown).
+  var customFields = document.querySelectorAll('[data-custom-field]');
+  if (customFields.length) {
+    var valueOf = function (key) {
+      var input = document.querySelector('[name="custom[' + key + ']"]');
+      if (!input) return '';
+      if (input.type === 'checkbox') return input.checked ? 'true' : 'false';
+      return input.value;
+    };
+    var refresh = function () {
+      var type = (document.getElementById('field-type') || {}).value;
+      customFields.forEach(function (field) {
+        var types = field.getAttribute('data-types');
+        var when = field.getAttribute('data-when-field');
+        var shown = (!types || types.split(' ').indexOf(type) >= 0) && (!when || valueOf(when) === field.getAttribute('data-when-value'));
+        field.hidden = !shown;
+      });
+    };
+    document.addEventListener('change', refresh);
+    refresh();
+  }
+
   // After a failed submit, put the cursor in the first field that needs fixing, so keyboard and
   // screen-reader users land where the problem is.
   var invalid = document.querySelector('[aria-invalid="true"]');
