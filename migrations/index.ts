@@ -22,6 +22,7 @@ import { CallerLookup1764000002000 } from './1764000002000-caller-lookup';
 import { TicketPresence1764000002100 } from './1764000002100-ticket-presence';
 import { SavedFilters1764000002200 } from './1764000002200-saved-filters';
 import { CustomFields1764000002300 } from './1764000002300-custom-fields';
+import { TicketTemplates1764000002400 } from './1764000002400-ticket-templates';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -48,4 +49,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketPresence1764000002100,
   SavedFilters1764000002200,
   CustomFields1764000002300,
+  TicketTemplates1764000002400,
 ];

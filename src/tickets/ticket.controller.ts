@@ -17,6 +17,7 @@ import { CallerLookupService, type Caller } from './callers/caller-lookup.servic
 import { SavedFiltersService } from './saved-filters.service';
 import { TicketFollowingService } from './ticket-following.service';
 import { CustomFieldsService, type StoredField } from './fields/custom-fields.service';
+import { TicketTemplatesService } from './templates/ticket-templates.service';
 
 /** A custom field as the new-ticket form shows it: the conditions go to the page's script as data. */
 function customFieldModel(field: StoredField, value: string | undefined, error: string | undefined) {
@@ -57,6 +58,7 @@ export class TicketController {
     private readonly savedFilters: SavedFiltersService,
     private readonly following: TicketFollowingService,
     private readonly fields: CustomFieldsService,
+    private readonly templates: TicketTemplatesService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -126,7 +128,11 @@ export class TicketController {
     // Phone and walk-in registration: find the caller first, then register for them.
     const caller = staff ? text(raw.caller) : '';
     const callers = caller ? await this.callers.find(caller) : null;
-    await this.renderNew(req, res, { type: 'incident', impact: '2', urgency: '2', ...(staff ? { requester: text(raw.requester), channel: text(raw.channel) || 'web', caller } : {}) }, undefined, callers);
+    const template = text(raw.template) ? (await this.templates.list(true)).find((candidate) => candidate.id === text(raw.template)) : undefined;
+    const fromTemplate = template
+      ? { template: template.id, type: template.type, subject: template.subject, description: template.description, impact: String(template.impact), urgency: String(template.urgency), ...(template.serviceId ? { service: template.serviceId } : {}), ...(staff && template.groupName ? { group: template.groupName } : {}) }
+      : {};
+    await this.renderNew(req, res, { type: 'incident', impact: '2', urgency: '2', ...(staff ? { requester: text(raw.requester), channel: text(raw.channel) || 'web', caller } : {}), ...fromTemplate }, undefined, callers);
   }
 
   @Post()
@@ -201,6 +207,7 @@ export class TicketController {
   private async renderNew(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }, callers: Caller[] | null = null) {
     const model = await this.pages.model(req, { titleKey: 'tickets.new_title', form: { values, ...refusal } }, {
       callers,
+      ticketTemplates: (await this.templates.list(true)).map((template) => ({ id: template.id, name: template.name, selected: template.id === values.template })),
       channels: STAFF_CHANNELS.map((channel) => ({ channel, selected: channel === (values.channel ?? 'web') })),
       customFields: (await this.fields.list(true)).map((field) => customFieldModel(field, (values.custom as Record<string, string> | undefined)?.[field.key], refusal.errors[`custom[${field.key}]`])),
       types: TICKET_TYPES.map((type) => ({ type, selected: type === values.type })),

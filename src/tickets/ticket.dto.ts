@@ -13,6 +13,8 @@ export class NewTicketDto {
   @IsOptional() @IsString() @MaxLength(320) requester?: string;
   /** Custom fields, sent as custom[key] (the multipart form groups them). */
   @IsOptional() @IsObject() custom?: Record<string, string>;
+  /** The ticket template the form was started from (its tags are added). */
+  @IsOptional() @IsString() @MaxLength(40) template?: string;
   /** The catalogue choice: "<service id>" or "<service id>:<component id>". */
   @IsOptional() @IsString() @MaxLength(100) service?: string;
   @IsOptional() @IsString() @MaxLength(200) category?: string;

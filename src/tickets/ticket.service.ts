@@ -35,8 +35,8 @@ export const QUEUE_PAGE_SIZE = 50;
 /** Queue sizes are counted this far and no further ("999+"), so counting stays cheap at any size. */
 export const QUEUE_COUNT_CAP = 1000;
 
-/** Where a change came from, for the history. */
-export type ChangeSource = 'web' | 'api';
+/** Where a change came from, for the history (`system`: a scheduled job). */
+export type ChangeSource = 'web' | 'api' | 'system';
 
 export interface NewTicketInput {
   type: string;
@@ -52,6 +52,8 @@ export interface NewTicketInput {
   service?: string;
   /** Custom field values by key (checked against the fields that apply). */
   custom?: Record<string, unknown>;
+  /** The ticket template it was started from: its tags are added. */
+  template?: string;
   component?: string;
   category?: string;
   impact?: number;
@@ -152,7 +154,7 @@ export class TicketService {
           serviceId: choice.serviceId,
           componentId: choice.componentId,
           category,
-          tags: rules.actions.tags ?? [],
+          tags: [...new Set([...(input.template ? await this.templateTags(input.template) : []), ...(rules.actions.tags ?? [])])],
           custom,
           impact,
           urgency,
@@ -232,6 +234,12 @@ export class TicketService {
     const shown = rows.slice(0, QUEUE_PAGE_SIZE).map((row) => ({ ...row, ref: ticketRef(row.type, row.number) }));
     const last = shown.at(-1);
     return { rows: shown, next: rows.length > QUEUE_PAGE_SIZE && last ? encodeCursor(sort, last.position!, last.id) : null };
+  }
+
+  private async templateTags(templateId: string): Promise<string[]> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(templateId)) return [];
+    const [row] = await this.uow.manager().query(`SELECT tags FROM ticket_templates WHERE id = $1 AND active`, [templateId]);
+    return (row as { tags: string[] } | undefined)?.tags ?? [];
   }
 
   /** The workflow's statuses in order, for filters. */

@@ -11,6 +11,9 @@ import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
+import { TicketTemplatesService } from './templates/ticket-templates.service';
+import { TicketTemplatesController } from './templates/ticket-templates.controller';
+import { RecurringTicketsJob } from './templates/recurring-tickets.job';
 import { CustomFieldsService } from './fields/custom-fields.service';
 import { CustomFieldsController } from './fields/custom-fields.controller';
 import { TicketFollowingService } from './ticket-following.service';
@@ -40,8 +43,8 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  controllers: [TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  providers: [TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

@@ -30,6 +30,7 @@ const BASE_NAV: NavItem[] = [
   { href: '/admin/services', labelKey: 'catalogue.nav', permission: 'admin.catalogue.manage' },
   { href: '/admin/routing', labelKey: 'routing.nav', permission: 'admin.routing.manage' },
   { href: '/admin/fields', labelKey: 'fields.nav', permission: 'admin.catalogue.manage' },
+  { href: '/admin/templates', labelKey: 'templates.nav', permission: 'admin.catalogue.manage' },
   { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
   { href: '/admin/mail', labelKey: 'mail.nav', permission: 'admin.mail.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
