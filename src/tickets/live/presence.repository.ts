@@ -21,14 +21,19 @@ export class PresenceRepository {
     return this.uow.manager().query(sql, params);
   }
 
-  /** Records a heartbeat; "replying" stays until it expires, a plain view does not downgrade it. */
+  /**
+   * Records a heartbeat; "replying" stays until it expires, a plain view does not downgrade it. A
+   * plain view renews a heartbeat only when it is a few seconds old, so busy pages do not turn every
+   * render into a write.
+   */
   async beat(ticketId: string, userId: string, activity?: Activity): Promise<void> {
     await this.query(
       `INSERT INTO ticket_presence (ticket_id, user_id, activity, seen_at) VALUES ($1, $2, coalesce($3, 'viewing'), now())
        ON CONFLICT (ticket_id, user_id) DO UPDATE SET seen_at = now(),
          activity = CASE WHEN $3::text IS NOT NULL THEN $3
                          WHEN ticket_presence.activity = 'replying' AND ticket_presence.seen_at > now() - make_interval(secs => ${PRESENCE_TTL_SECONDS}) THEN 'replying'
-                         ELSE 'viewing' END`,
+                         ELSE 'viewing' END
+       WHERE $3::text IS NOT NULL OR ticket_presence.seen_at < now() - interval '5 seconds'`,
       [ticketId, userId, activity ?? null],
     );
   }
