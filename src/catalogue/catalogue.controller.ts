@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { I18nService } from '../kernel/i18n/i18n.service';
 import { RequirePermission } from '../kernel/security/permissions';
 import { PageService } from '../kernel/web/page.service';
-import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { submitForm, type Refusal } from '../identity/organisations/form-input';
 import { ComponentDto, ServiceDto } from './catalogue.dto';
 import { CatalogueService, MAX_DESCRIPTION } from './catalogue.service';
 
@@ -12,8 +12,8 @@ import { CatalogueService, MAX_DESCRIPTION } from './catalogue.service';
 export class CatalogueController {
   constructor(
     private readonly catalogue: CatalogueService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   @Get()
@@ -74,17 +74,11 @@ export class CatalogueController {
 
   /** Runs a save; a refusal shows the form again with what was typed and the message beside its field. */
   private async saving(req: Request, res: Response, id: string | null, typed: Record<string, unknown>, work: () => Promise<string>) {
-    try {
-      const to = await work();
-      this.pages.flash(req, 'success', 'catalogue.saved');
-      res.redirect(303, to);
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
+    await submitForm(req, res, this, work, 'catalogue.saved', async (refusal) => {
       const saved = id ? await this.catalogue.details(id) : null;
       const values = saved && !('name' in typed) ? { ...saved.service, owner: saved.service.ownerUsername ?? '', defaultGroup: saved.service.defaultGroupName ?? '', ...saved.audiences, ...typed } : typed;
-      await this.renderForm(req, res, id, values, refusalMessages(this.i18n, req.lang, error));
-    }
+      await this.renderForm(req, res, id, values, refusal);
+    });
   }
 
   private async renderForm(req: Request, res: Response, id: string | null, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { I18nService } from '../kernel/i18n/i18n.service';
 import { actorCan } from '../kernel/security/permissions';
 import { PageService } from '../kernel/web/page.service';
-import { formRefusal, refusalMessages, type Refusal } from '../identity/organisations/form-input';
+import { submitForm, type Refusal } from '../identity/organisations/form-input';
 import { AttachmentService } from './attachments/attachment.service';
 import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
@@ -43,20 +43,16 @@ export class TicketPage {
     private readonly live: TicketLiveService,
     private readonly fields: CustomFieldsService,
     private readonly files: AttachmentService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string, redirectTo = `/tickets/${ref}`) {
-    try {
+    const run = async () => {
       const result = await work();
-      this.pages.flash(req, 'success', doneKey);
-      res.redirect(303, typeof result === 'string' && result.startsWith('/') ? result : redirectTo);
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.render(req, res, ref, typed, refusalMessages(this.i18n, req.lang, error));
-    }
+      return typeof result === 'string' && result.startsWith('/') ? result : redirectTo;
+    };
+    await submitForm(req, res, this, run, doneKey, (refusal) => this.render(req, res, ref, typed, refusal));
   }
 
   /**

@@ -8,7 +8,7 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { parseServiceChoice } from '../catalogue/service-audience';
 import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
-import { AssignDto, MessageDto, NewTicketDto, StarDto, StatusDto, TagsDto, WatchDto } from './ticket.dto';
+import { AssignDto, BulkDto, MessageDto, NewTicketDto, StarDto, StatusDto, TagsDto, WatchDto } from './ticket.dto';
 import { isSort, SORTS } from './queue-order';
 import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
@@ -18,6 +18,7 @@ import { SavedFiltersService } from './saved-filters.service';
 import { TicketFollowingService } from './ticket-following.service';
 import { CustomFieldsService, type StoredField } from './fields/custom-fields.service';
 import { TicketTemplatesService } from './templates/ticket-templates.service';
+import { BulkActionsService } from './bulk-actions.service';
 
 /** A custom field as the new-ticket form shows it: the conditions go to the page's script as data. */
 function customFieldModel(field: StoredField, value: string | undefined, error: string | undefined) {
@@ -59,6 +60,7 @@ export class TicketController {
     private readonly following: TicketFollowingService,
     private readonly fields: CustomFieldsService,
     private readonly templates: TicketTemplatesService,
+    private readonly bulkActions: BulkActionsService,
     private readonly pages: PageService,
     private readonly page: TicketPage,
     private readonly i18n: I18nService,
@@ -75,6 +77,7 @@ export class TicketController {
     const filters = filtersFrom(raw);
     const page = await this.tickets.list(req.actor!, { queue, sort, search, filters, ...(cursor ? { cursor } : {}) });
     const counts = await this.tickets.queueCounts(req.actor!);
+    const columns = await this.tickets.listColumns(req.actor!, page.rows.map((row) => row.ref));
     const current = { queue, sort, ...(search ? { q: search } : {}), ...filterParams(filters) };
     const link = (extra: Record<string, string>) => `/tickets?${new URLSearchParams({ ...current, ...extra })}`;
     const workflow = staff ? await this.tickets.statuses() : [];
@@ -83,6 +86,8 @@ export class TicketController {
       queue,
       sort,
       staff,
+      canDelete: actorCan(req.actor!, 'tickets.delete'),
+      currentUrl: link({}),
       current: Object.entries(current).map(([name, value]) => ({ name, value })),
       filtered: Object.keys(filterParams(filters)).length > 0,
       statuses: workflow.map((status) => ({ key: status.key, selected: status.key === filters.status })),
@@ -90,7 +95,8 @@ export class TicketController {
       types: TICKET_TYPES.map((type) => ({ type, selected: type === filters.type })),
       services: services.map((service) => ({ id: service.id, name: service.name, selected: service.id === filters.serviceId })),
       savedFilters: staff ? (await this.savedFilters.list(req.actor!)).map((saved) => ({ ...saved, href: `/tickets?${new URLSearchParams(saved.params)}` })) : [],
-      rows: page.rows,
+      rows: page.rows.map((row, index) => ({ ...row, extra: columns.map((column) => column.cells[index]) })),
+      extraColumns: columns.map((column) => column.label),
       deletedQueue: queue === 'deleted',
       queues: (staff ? QUEUES : REQUESTER_QUEUES).map((name) => ({ name, current: name === queue, count: countLabel(counts.get(name)) })),
       sorts: SORTS.map((name) => ({ name, current: name === sort, href: link({ sort: name }) })),
@@ -98,6 +104,15 @@ export class TicketController {
       first: cursor ? link({}) : null,
     });
     res.render('tickets/list', model);
+  }
+
+  @Post('bulk')
+  @RequirePermission('tickets.work')
+  async bulk(@Req() req: Request, @Res() res: Response, @Body() body: BulkDto) {
+    const outcome = await this.bulkActions.apply(req.actor!, body.refs ?? [], body.action, body.value ?? '');
+    const skipped = outcome.skipped.map((skip) => skip.ref).join(', ');
+    this.pages.flash(req, outcome.skipped.length ? 'error' : 'success', outcome.skipped.length ? 'tickets.bulk_partly' : 'tickets.bulk_done', { done: outcome.done.length, skipped });
+    res.redirect(303, typeof body.back === 'string' && body.back.startsWith('/tickets') ? body.back : '/tickets');
   }
 
   @Post(':ref/watch')

@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { BULK_ACTIONS, type BulkAction } from './bulk-actions.service';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Checkbox } from '../identity/organisations/form-input';
 import { TICKET_TYPES } from './ticket-types';
 
@@ -61,6 +62,15 @@ export class WatchDto {
 export class TagsDto {
   @IsString() @MaxLength(5000) tags!: string;
   @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+/** Tickets ticked in a queue and what to do with them. */
+export class BulkDto {
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value])) @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(40, { each: true }) refs?: string[];
+  @IsIn(BULK_ACTIONS) action!: BulkAction;
+  @IsOptional() @IsString() @MaxLength(400) value?: string;
+  @IsOptional() @IsString() @MaxLength(2000) back?: string;
   @IsOptional() @IsString() _csrf?: string;
 }
 

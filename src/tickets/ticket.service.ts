@@ -23,9 +23,9 @@ import { TicketMailer } from './ticket-mailer';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
 import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel, type TicketType } from './ticket-types';
 import { TicketRepository, type EventRow, type MessageRow, type TicketRow } from './ticket.repository';
-import { decodeCursor, encodeCursor, type Sort } from './queue-order';
-import { COUNTED_QUEUES, REQUESTER_QUEUES, type Queue, type QueueContext } from './queues';
-import type { TicketFilters } from './ticket-filters';
+import { decodeCursor, encodeCursor, isSort, type Sort } from './queue-order';
+import { COUNTED_QUEUES, isQueue, REQUESTER_QUEUES, type Queue, type QueueContext } from './queues';
+import { filterParams, filtersFrom, type TicketFilters } from './ticket-filters';
 import type { VisibilityScope } from '../identity/visibility/visibility-scope';
 import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
 
@@ -213,7 +213,8 @@ export class TicketService {
    * A queue page in the chosen sort; `search` narrows it to tickets whose words start with every
    * word typed (notes count for staff only). Requesters have only their own requests and stars.
    */
-  async list(actor: Actor, request: { queue: Queue; sort?: Sort; cursor?: string; search?: string; filters?: TicketFilters }): Promise<TicketPage> {
+  async list(actor: Actor, asked: { queue: Queue; sort?: Sort; cursor?: string; search?: string; filters?: TicketFilters }): Promise<TicketPage> {
+    const request = await this.listRequest(actor, asked);
     const staff = actorCan(actor, 'tickets.work');
     if (!staff && !REQUESTER_QUEUES.includes(request.queue)) throw new NotFoundError();
     const sort = request.sort ?? 'updated';
@@ -245,6 +246,27 @@ export class TicketService {
   /** The workflow's statuses in order, for filters. */
   async statuses(): Promise<TicketStatus[]> {
     return (await this.tickets.workflow()).statuses;
+  }
+
+  /**
+   * The list request after plugins had their say (`ticket.list.query`); whatever they return is
+   * checked again like input from the address bar, so a filter can narrow but not break a list.
+   */
+  private async listRequest(actor: Actor, asked: { queue: Queue; sort?: Sort; cursor?: string; search?: string; filters?: TicketFilters }) {
+    const filtered = await this.hooks.applyFilters('ticket.list.query', { queue: asked.queue, sort: asked.sort ?? 'updated', search: asked.search ?? '', filters: asked.filters ?? {} }, { actorId: actor.id });
+    return {
+      queue: isQueue(filtered.queue) ? filtered.queue : asked.queue,
+      sort: isSort(filtered.sort) ? filtered.sort : (asked.sort ?? 'updated'),
+      search: typeof filtered.search === 'string' ? filtered.search.slice(0, 200) : '',
+      filters: filtersFrom({ ...filterParams({ ...(filtered.filters as TicketFilters) }) }),
+      ...(asked.cursor ? { cursor: asked.cursor } : {}),
+    };
+  }
+
+  /** Extra columns plugins add to a ticket list (`ticket.list.columns`), cells as plain text. */
+  async listColumns(actor: Actor, refs: string[]): Promise<Array<{ label: string; cells: string[] }>> {
+    const columns = await this.hooks.applyFilters('ticket.list.columns', [], { actorId: actor.id, refs });
+    return columns.slice(0, 10).map((column) => ({ label: String(column.label).slice(0, 100), cells: refs.map((ref) => String(column.values?.[ref] ?? '').slice(0, 500)) }));
   }
 
   /** How many tickets wait in each queue the actor works through, up to QUEUE_COUNT_CAP. */

@@ -11,6 +11,7 @@ import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
+import { BulkActionsService } from './bulk-actions.service';
 import { TicketTemplatesService } from './templates/ticket-templates.service';
 import { TicketTemplatesController } from './templates/ticket-templates.controller';
 import { RecurringTicketsJob } from './templates/recurring-tickets.job';
@@ -44,7 +45,7 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 @Module({
   imports: [IdentityModule, CatalogueModule],
   controllers: [TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  providers: [BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

@@ -1,6 +1,8 @@
 import { AuthService } from '../../src/identity/auth.service';
 import { UserAdminService } from '../../src/identity/user-admin.service';
 import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
+import { WorkGroupService } from '../../src/identity/groups/work-group.service';
+import { HookBus } from '../../src/kernel/hooks/hook-bus';
 import type { Actor } from '../../src/kernel/security/actor';
 import { UserRepository } from '../../src/identity/user.repository';
 import { TicketService } from '../../src/tickets/ticket.service';
@@ -75,6 +77,22 @@ describe('ticket filters and saved views', () => {
     await admin.post(`/saved-filters/${id}/delete`).type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
   });
 
+  it('lets plugins narrow the list and add columns, checking what they return', async () => {
+    const hooks = app.app.get(HookBus);
+    const offQuery = hooks.addFilter('ticket.list.query', (request) => ({ ...request, filters: { ...request.filters, tag: 'vip' }, sort: 'nonsense' }));
+    const offColumns = hooks.addFilter('ticket.list.columns', (columns, { refs }) => [...columns, { label: 'Plugin <b>column</b>', values: Object.fromEntries(refs.map((ref) => [ref, `<i>${ref}</i>`])) }]);
+    try {
+      const page = (await admin.get('/tickets').expect(200)).text;
+      expect(refsOf(page)).toEqual([refs.request]);
+      expect(page).toContain('<th scope="col">Plugin &lt;b&gt;column&lt;/b&gt;</th>');
+      expect(page).toContain(`<td>&lt;i&gt;${refs.request}&lt;/i&gt;</td>`);
+    } finally {
+      offQuery();
+      offColumns();
+    }
+    expect(refsOf((await admin.get('/tickets').expect(200)).text)).toHaveLength(3);
+  });
+
   it('filters the API the same way', async () => {
     const [{ id }] = await db().query(`SELECT id FROM users WHERE username = 'filters-admin'`);
     const { token } = await app.app.get(ApiTokenService).create(id, { name: 'f', scopes: ['tickets:read'] });
@@ -125,5 +143,66 @@ describe('watching and tags', () => {
     expect(many.status).toBe(400);
     const [event] = await db().query(`SELECT changes FROM ticket_events WHERE kind = 'updated'`);
     expect(event.changes).toEqual({ tags: { from: [], to: ['vip', 'принтер'] } });
+  });
+});
+
+describe('bulk actions from a queue', () => {
+  let app: TestApp;
+  let agent: Agent;
+  let lead: Agent;
+  const db = () => app.boot.database.dataSource;
+  const refs: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    const admin = await app.app.get(AuthService).createAdmin('bulk-admin', PASSWORD);
+    const people = app.app.get(UserAdminService);
+    await people.create({ username: 'bulk-agent', roles: ['agent'], password: PASSWORD });
+    await people.create({ username: 'bulk-lead', roles: ['group_lead'], password: PASSWORD });
+    const groups = app.app.get(WorkGroupService);
+    const desk = await groups.create(admin, { name: 'Bulk desk', active: true });
+    for (const login of ['bulk-agent', 'bulk-lead']) await groups.addMember(admin, desk.id, login);
+    agent = await signedInAgent(app.url, 'bulk-agent', PASSWORD);
+    lead = await signedInAgent(app.url, 'bulk-lead', PASSWORD);
+    const tickets = app.app.get(TicketService);
+    const actor = (await app.app.get(UserRepository).findActor((admin as { id: string }).id)) as Actor;
+    for (const subject of ['Один', 'Два', 'Три']) refs.push(await tickets.create(actor, { type: 'incident', subject, group: 'Bulk desk' }, 'api'));
+    refs.push(await tickets.create(actor, { type: 'incident', subject: 'Чужая' }, 'api'));
+    await db().query(`UPDATE tickets SET group_id = NULL, assignee_id = (SELECT id FROM users WHERE username = 'bulk-admin') WHERE subject = 'Чужая'`);
+  });
+  afterAll(() => app.stop());
+
+  async function bulk(who: Agent, fields: Record<string, string | string[]>) {
+    const page = await who.get('/tickets?queue=all').expect(200);
+    return who.post('/tickets/bulk').type('form').send({ _csrf: csrfOf(page.text), back: '/tickets?queue=all', ...fields });
+  }
+
+  it('applies one action to every ticked ticket through the same rules, skipping what cannot take it', async () => {
+    const moved = await bulk(agent, { refs: refs.slice(0, 3), action: 'assign', value: 'Bulk desk / bulk-agent' });
+    expect(moved.status).toBe(303);
+    expect(moved.headers.location).toBe('/tickets?queue=all');
+    expect((await db().query(`SELECT count(*)::int AS n FROM tickets t JOIN users u ON u.id = t.assignee_id WHERE u.username = 'bulk-agent'`))[0].n).toBe(3);
+
+    // Each moves through the workflow on its own, from whatever status it is in.
+    await bulk(agent, { refs: [refs[0]!], action: 'status', value: 'in_progress' });
+    const partly = await bulk(agent, { refs: refs.slice(0, 2), action: 'status', value: 'waiting' });
+    const flash = (await agent.get('/tickets?queue=all').expect(200)).text;
+    expect(partly.status).toBe(303);
+    expect(flash).toContain('Done for 2 tickets.');
+    const statuses = await db().query(`SELECT status FROM tickets WHERE subject IN ('Один', 'Два') ORDER BY subject`);
+    expect(statuses).toEqual([{ status: 'waiting' }, { status: 'waiting' }]);
+
+    // A ticket the agent may not see is skipped like a missing one; nothing else changes.
+    await bulk(agent, { refs: [refs[2]!, refs[3]!], action: 'tag', value: 'массово' });
+    expect((await agent.get('/tickets?queue=all').expect(200)).text).toContain(`left as they were: ${refs[3]}`);
+    expect(await db().query(`SELECT subject, tags FROM tickets WHERE tags <> '{}' ORDER BY subject`)).toEqual([{ subject: 'Три', tags: ['массово'] }]);
+  });
+
+  it('keeps deleting to those who may delete, and refuses an empty or unknown action', async () => {
+    expect((await bulk(agent, { refs: [refs[2]!], action: 'delete' })).status).toBe(403);
+    expect((await bulk(lead, { refs: [refs[2]!], action: 'delete' })).status).toBe(303);
+    expect(await db().query(`SELECT subject FROM tickets WHERE deleted_at IS NOT NULL`)).toEqual([{ subject: 'Три' }]);
+    expect((await bulk(agent, { action: 'star' })).status).toBe(400);
+    expect((await bulk(agent, { refs: [refs[0]!], action: 'drop-table' })).status).toBe(400);
   });
 });

@@ -1,5 +1,7 @@
 import { Transform } from 'class-transformer';
+import type { Request, Response } from 'express';
 import type { I18nService } from '../../kernel/i18n/i18n.service';
+import type { PageService } from '../../kernel/web/page.service';
 import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { fieldOf } from './named-records';
 
@@ -62,3 +64,27 @@ export function formRefusal(error: unknown): error is DomainError {
 
 /** The form's refusal shape: messages by field, and one for the whole form. */
 export type Refusal = { errors: Record<string, string>; error?: string };
+
+/**
+ * Runs a form's work: on success a flash message and a redirect to where `work` says; on a
+ * refusal the form again, with the status, the message beside its field and what was typed kept
+ * (`showAgain` renders it). Anything else (404, 403, bugs) goes to the error filter.
+ */
+export async function submitForm(
+  req: Request,
+  res: Response,
+  deps: { pages: PageService; i18n: I18nService },
+  work: () => Promise<string>,
+  doneKey: string,
+  showAgain: (refusal: Refusal) => Promise<void>,
+): Promise<void> {
+  try {
+    const to = await work();
+    deps.pages.flash(req, 'success', doneKey);
+    res.redirect(303, to);
+  } catch (error) {
+    if (!formRefusal(error)) throw error;
+    res.status(error.status);
+    await showAgain(refusalMessages(deps.i18n, req.lang, error));
+  }
+}

@@ -60,6 +60,10 @@ export interface HookCatalogue {
   'ticket.linked': { kind: 'action'; payload: TicketEventPayload & { linkedRef: string } };
   /** After a ticket was moved to the Deleted queue (it can be restored). */
   'ticket.deleted': { kind: 'action'; payload: TicketEventPayload };
+  /** What a ticket list asks for (queue, sort, search, field filters) before it is read; a filter may narrow it. */
+  'ticket.list.query': { kind: 'filter'; value: TicketListRequest; context: { actorId: string } };
+  /** Extra columns of a ticket list: a label and, by ticket number, the text to show (escaped). */
+  'ticket.list.columns': { kind: 'filter'; value: TicketListColumn[]; context: { actorId: string; refs: string[] } };
   /** The HTML of a reply or note before it is stored (already sanitized; a filter may add to it). */
   'ticket.reply.body': { kind: 'filter'; value: string; context: { ticketId: string; kind: 'reply' | 'note'; actorId: string } };
   /** The page title, before the layout renders it. */
@@ -75,6 +79,20 @@ export interface HookCatalogue {
 }
 
 /** What every ticket action says: which ticket, as what number, and who acted (null for the system). */
+/** A ticket list's request as plugins see it; values they set are checked again before use. */
+export interface TicketListRequest {
+  queue: string;
+  sort: string;
+  search: string;
+  filters: { status?: string; priority?: number; tag?: string; serviceId?: string; type?: string };
+}
+
+export interface TicketListColumn {
+  label: string;
+  /** Text by ticket number (INC-42); a ticket without one shows an empty cell. */
+  values: Record<string, string>;
+}
+
 export interface TicketEventPayload {
   ticketId: string;
   ref: string;

@@ -11,7 +11,7 @@ declare module 'express-session' {
     userId: string;
     /** When the user signed in (ms since epoch), for the absolute timeout. */
     signedInAt: number;
-    flash: Array<{ kind: 'info' | 'success' | 'error'; key: string }>;
+    flash: Array<{ kind: 'info' | 'success' | 'error'; key: string; vars?: Record<string, string | number> }>;
   }
 }
 

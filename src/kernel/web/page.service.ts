@@ -57,7 +57,7 @@ export class PageService {
     const slotValues = await Promise.all(slotNames.map((name) => this.hooks.applyFilters(`web.slot.${name}`, '', context)));
     const navItems = actor ? await this.hooks.applyFilters('web.nav.items', BASE_NAV, { userId: actor.id }) : [];
     const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey, options.titleVars), { view: options.titleKey });
-    const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key) }));
+    const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key, item.vars) }));
     if (req.session) req.session.flash = [];
     return {
       ...data,
@@ -77,7 +77,7 @@ export class PageService {
   }
 
   /** Queues a message for the next page this session sees. */
-  flash(req: Request, kind: 'info' | 'success' | 'error', key: string): void {
-    req.session.flash = [...(req.session.flash ?? []), { kind, key }];
+  flash(req: Request, kind: 'info' | 'success' | 'error', key: string, vars?: Record<string, string | number>): void {
+    req.session.flash = [...(req.session.flash ?? []), { kind, key, ...(vars ? { vars } : {}) }];
   }
 }

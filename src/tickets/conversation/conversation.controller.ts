@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { PageService } from '../../kernel/web/page.service';
-import { formRefusal, refusalMessages, type Refusal } from '../../identity/organisations/form-input';
+import { submitForm, type Refusal } from '../../identity/organisations/form-input';
 import { PLACEHOLDERS } from './reply-template';
 import { ReplyTemplateDto, SignatureDto } from './conversation.dto';
 import { ConversationService } from './conversation.service';
@@ -13,8 +13,8 @@ import { ConversationService } from './conversation.service';
 export class ConversationController {
   constructor(
     private readonly conversation: ConversationService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   @Get()
@@ -44,15 +44,7 @@ export class ConversationController {
   }
 
   private async saving(req: Request, res: Response, typed: Record<string, unknown>, work: () => Promise<void>, doneKey: string) {
-    try {
-      await work();
-      this.pages.flash(req, 'success', doneKey);
-      res.redirect(303, '/reply-templates');
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.render(req, res, typed, refusalMessages(this.i18n, req.lang, error));
-    }
+    await submitForm(req, res, this, async () => (await work(), '/reply-templates'), doneKey, (refusal) => this.render(req, res, typed, refusal));
   }
 
   private async render(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {

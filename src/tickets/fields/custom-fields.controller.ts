@@ -5,7 +5,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, MaxLengt
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { PageService } from '../../kernel/web/page.service';
-import { Checkbox, formRefusal, refusalMessages, type Refusal } from '../../identity/organisations/form-input';
+import { Checkbox, submitForm, type Refusal } from '../../identity/organisations/form-input';
 import { CatalogueService } from '../../catalogue/catalogue.service';
 import { TICKET_TYPES } from '../ticket-types';
 import { FIELD_KINDS } from './custom-fields';
@@ -32,8 +32,8 @@ export class CustomFieldsController {
   constructor(
     private readonly fields: CustomFieldsService,
     private readonly catalogue: CatalogueService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   @Get()
@@ -73,15 +73,7 @@ export class CustomFieldsController {
   }
 
   private async saving(req: Request, res: Response, id: string | null, body: FieldDto, work: () => Promise<void>) {
-    try {
-      await work();
-      this.pages.flash(req, 'success', 'fields.saved');
-      res.redirect(303, '/admin/fields');
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.render(req, res, id, { ...body }, refusalMessages(this.i18n, req.lang, error));
-    }
+    await submitForm(req, res, this, async () => (await work(), '/admin/fields'), 'fields.saved', (refusal) => this.render(req, res, id, { ...body }, refusal));
   }
 
   private async render(req: Request, res: Response, id: string | null, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {

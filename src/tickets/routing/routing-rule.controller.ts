@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { PageService } from '../../kernel/web/page.service';
-import { formRefusal, refusalMessages, type Refusal } from '../../identity/organisations/form-input';
+import { submitForm, type Refusal } from '../../identity/organisations/form-input';
 import { knownTimeZones } from '../../identity/profile.service';
 import { CatalogueService } from '../../catalogue/catalogue.service';
 import { CHANNELS, TICKET_TYPES } from '../ticket-types';
@@ -16,8 +16,8 @@ export class RoutingRuleController {
   constructor(
     private readonly rules: RoutingRuleService,
     private readonly catalogue: CatalogueService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   @Get()
@@ -71,15 +71,7 @@ export class RoutingRuleController {
   }
 
   private async saving(req: Request, res: Response, id: string | null, form: RuleForm, work: () => Promise<void>) {
-    try {
-      await work();
-      this.pages.flash(req, 'success', 'routing.saved');
-      res.redirect(303, '/admin/routing');
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.renderForm(req, res, id, form, refusalMessages(this.i18n, req.lang, error));
-    }
+    await submitForm(req, res, this, async () => (await work(), '/admin/routing'), 'routing.saved', (refusal) => this.renderForm(req, res, id, form, refusal));
   }
 
   private async renderForm(req: Request, res: Response, id: string | null, form: RuleForm, refusal: Refusal = { errors: {} }) {

@@ -5,7 +5,7 @@ import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'cla
 import { I18nService } from '../../kernel/i18n/i18n.service';
 import { RequirePermission } from '../../kernel/security/permissions';
 import { PageService } from '../../kernel/web/page.service';
-import { Checkbox, formRefusal, refusalMessages, type Refusal } from '../../identity/organisations/form-input';
+import { Checkbox, submitForm, type Refusal } from '../../identity/organisations/form-input';
 import { knownTimeZones } from '../../identity/profile.service';
 import { CatalogueService } from '../../catalogue/catalogue.service';
 import { TICKET_TYPES } from '../ticket-types';
@@ -38,8 +38,8 @@ export class TicketTemplatesController {
   constructor(
     private readonly templates: TicketTemplatesService,
     private readonly catalogue: CatalogueService,
-    private readonly pages: PageService,
-    private readonly i18n: I18nService,
+    readonly pages: PageService,
+    readonly i18n: I18nService,
   ) {}
 
   @Get()
@@ -69,15 +69,7 @@ export class TicketTemplatesController {
   }
 
   private async saving(req: Request, res: Response, typed: Record<string, unknown>, work: () => Promise<void>) {
-    try {
-      await work();
-      this.pages.flash(req, 'success', 'templates.saved');
-      res.redirect(303, '/admin/templates');
-    } catch (error) {
-      if (!formRefusal(error)) throw error;
-      res.status(error.status);
-      await this.render(req, res, typed, refusalMessages(this.i18n, req.lang, error));
-    }
+    await submitForm(req, res, this, async () => (await work(), '/admin/templates'), 'templates.saved', (refusal) => this.render(req, res, typed, refusal));
   }
 
   private async render(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
