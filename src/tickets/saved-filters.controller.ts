@@ -17,6 +17,7 @@ export class SaveFilterDto {
   @IsOptional() @IsString() @MaxLength(50) tag?: string;
   @IsOptional() @IsString() @MaxLength(40) service?: string;
   @IsOptional() @IsString() @MaxLength(40) type?: string;
+  @IsOptional() @IsString() @MaxLength(40) requester?: string;
   @IsOptional() @IsString() _csrf?: string;
 }
 

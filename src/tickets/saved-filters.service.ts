@@ -12,7 +12,7 @@ export interface SavedFilter {
   params: Record<string, string>;
 }
 
-const KEYS = ['queue', 'sort', 'q', 'status', 'priority', 'tag', 'service', 'type'];
+const KEYS = ['queue', 'sort', 'q', 'status', 'priority', 'tag', 'service', 'type', 'requester'];
 
 /**
  * Saved views of the ticket list: a name for a queue, sort, search and filters, kept for oneself

@@ -14,7 +14,7 @@ describe('ticket filters', () => {
   });
 
   it('round-trips through a query string', () => {
-    const filters = { status: 'new', priority: 1, tag: 'принтер' };
+    const filters = { status: 'new', priority: 1, tag: 'принтер', requesterId: '0b6c1e4e-8a52-4c53-9d0a-1f1f2b3c4d5e' };
     expect(filtersFrom(filterParams(filters))).toEqual(filters);
   });
 

@@ -1,5 +1,5 @@
 /*
- * Narrowing a queue by a ticket's fields (status, priority, tag, service, type), as the list's
+ * Narrowing a queue by a ticket's fields (status, priority, tag, service, type, requester), as the list's
  * query string and saved views carry them. Pure: reading untrusted input into a filter, the
  * filter back into a query string, and its SQL with bound parameters.
  */
@@ -12,6 +12,8 @@ export interface TicketFilters {
   tag?: string;
   serviceId?: string;
   type?: TicketType;
+  /** One requester's tickets: their history with the desk. */
+  requesterId?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,6 +32,8 @@ export function filtersFrom(raw: Record<string, unknown>): TicketFilters {
   if (UUID.test(service)) filters.serviceId = service;
   const type = text(raw.type);
   if (isTicketType(type)) filters.type = type;
+  const requester = text(raw.requester);
+  if (UUID.test(requester)) filters.requesterId = requester;
   return filters;
 }
 
@@ -41,6 +45,7 @@ export function filterParams(filters: TicketFilters): Record<string, string> {
     ...(filters.tag ? { tag: filters.tag } : {}),
     ...(filters.serviceId ? { service: filters.serviceId } : {}),
     ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.requesterId ? { requester: filters.requesterId } : {}),
   };
 }
 
@@ -52,5 +57,6 @@ export function filterConditions(filters: TicketFilters, param: (value: unknown)
   if (filters.tag) where.push(`t.tags @> ARRAY[${param(filters.tag)}]::text[]`);
   if (filters.serviceId) where.push(`t.service_id = ${param(filters.serviceId)}::uuid`);
   if (filters.type) where.push(`t.type = ${param(filters.type)}`);
+  if (filters.requesterId) where.push(`t.requester_id = ${param(filters.requesterId)}::uuid`);
   return where;
 }

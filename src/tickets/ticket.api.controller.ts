@@ -100,6 +100,7 @@ export class TicketListQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) tag?: string;
   @ApiPropertyOptional({ description: 'Service id' }) @IsOptional() @IsString() @MaxLength(40) service?: string;
   @ApiPropertyOptional({ enum: TICKET_TYPES }) @IsOptional() @IsString() @MaxLength(40) type?: string;
+  @ApiPropertyOptional({ description: "Requester's user id: their history with the desk" }) @IsOptional() @IsString() @MaxLength(40) requester?: string;
 }
 
 export class NewTicketBodyDto {

@@ -51,6 +51,10 @@ describe('ticket filters and saved views', () => {
     expect(await list(`service=${serviceId}`)).toEqual([refs.urgent]);
     expect(await list('tag=VIP')).toEqual([refs.request]);
     expect(await list('type=incident&status=new')).toEqual([refs.urgent]);
+    // A requester's history: every ticket they asked for, from a link on each of their tickets.
+    const [{ id: adminId }] = await db().query(`SELECT id FROM users WHERE username = 'filters-admin'`);
+    expect(await list(`requester=${adminId}`)).toEqual(Object.values(refs).sort());
+    expect((await admin.get(`/tickets/${refs.urgent}`).expect(200)).text).toContain(`href="/tickets?queue=all&amp;requester=${adminId}"`);
     expect(await list("status=x'%20OR%201=1&priority=9&service=nope")).toEqual(Object.values(refs).sort());
   });
 
