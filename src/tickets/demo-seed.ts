@@ -7,6 +7,9 @@ import { OrganisationService } from '../identity/organisations/organisation.serv
 import { UserAdminService } from '../identity/user-admin.service';
 import { UserRepository, toActor } from '../identity/user.repository';
 import { TicketService } from './ticket.service';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import { RoutingRuleService } from './routing/routing-rule.service';
+import { TicketTemplatesService } from './templates/ticket-templates.service';
 
 /** The demo desk: who works where, who asks, and what they ask about. */
 const GROUPS = [
@@ -30,9 +33,23 @@ const SUBJECTS: Array<[string, string, string]> = [
   ['documentation_request', 'Instructions for the new phone system', 'Service desk'],
 ];
 
+/** Services (IT and not), a routing rule, a shared reply template and a ticket template. */
+async function seedCatalogue(app: INestApplicationContext): Promise<void> {
+  const catalogue = app.get(CatalogueService);
+  const mail = await catalogue.create({ name: 'E-mail', description: 'Почта и календари / Mail and calendars', owner: 'anna.support', defaultGroup: 'Service desk', active: true });
+  await catalogue.addComponent(mail, { name: 'Mailbox access', active: true });
+  await catalogue.addComponent(mail, { name: 'Distribution lists', active: true });
+  const network = await catalogue.create({ name: 'Network and VPN', defaultGroup: 'Network', active: true });
+  await catalogue.addComponent(network, { name: 'VPN', active: true });
+  await catalogue.create({ name: 'Хозяйственная служба / Facilities', description: 'Мебель, уборка, ремонт', defaultGroup: 'Service desk', active: true });
+  await app.get(RoutingRuleService).create({ name: 'VPN → Network', keywords: 'vpn', hashtags: '#vpn', group: 'Network', tags: 'vpn', active: true });
+  await app.get(TicketTemplatesService).create({ name: 'Новый ноутбук / New laptop', type: 'service_request', subject: 'Новый ноутбук для сотрудника', description: 'ФИО, отдел, дата выхода:', group: 'Service desk', tags: 'hardware' });
+}
+
 /**
  * Fills an empty desk with a small, living example: three work groups with agents, a client
- * organisation with requesters, and tickets in every state with a conversation. Refuses to run
+ * organisation with requesters, a service catalogue with a routing rule and templates, and
+ * tickets in every state with a conversation. Refuses to run
  * twice (it would mix with real data): the Service desk group marks a seeded desk.
  */
 export async function seedDemo(app: INestApplicationContext): Promise<string> {
@@ -49,6 +66,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<string> {
       for (const login of group.agents.slice(1)) await groups.addMember(CLI_OPERATOR, created.id, login);
     }
     for (const requester of REQUESTERS) await people.create({ ...requester, roles: ['requester'] });
+    await seedCatalogue(app);
     const actorOf = async (login: string): Promise<Actor> => toActor((await users.findByUsername(login))!);
     let count = 0;
     for (const [index, [type, subject, group]] of SUBJECTS.entries()) {

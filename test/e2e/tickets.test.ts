@@ -237,6 +237,9 @@ describe('tickets', () => {
   it('fills a demo desk once with seed:demo', async () => {
     const run = () => COMMANDS['seed:demo']!.run(app.app, { args: [], stdin: '' });
     expect(await run()).toMatch(/^demo desk ready: organisation "Northwind Ltd", 3 work groups, 4 agents and 3 requesters .*, 8 tickets$/);
+    expect((await db().query(`SELECT name FROM services ORDER BY name`)).map((row: { name: string }) => row.name)).toEqual(['E-mail', 'Network and VPN', 'Хозяйственная служба / Facilities']);
+    // The routing rule tagged the VPN ticket of the demo.
+    expect(await db().query(`SELECT tags FROM tickets WHERE subject = 'VPN disconnects every 10 minutes'`)).toEqual([{ tags: ['vpn'] }]);
     const statuses = await db().query(`SELECT status, count(*)::int AS n FROM tickets t JOIN users u ON u.id = t.requester_id WHERE u.username IN ('marina', 'dilshod', 'peter') GROUP BY status ORDER BY status`);
     expect(statuses).toEqual([
       { status: 'closed', n: 2 },
