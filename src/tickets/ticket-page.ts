@@ -50,6 +50,7 @@ export class TicketPage {
   async act(req: Request, res: Response, ref: string, typed: Record<string, unknown>, work: () => Promise<unknown>, doneKey: string, redirectTo = `/tickets/${ref}`) {
     const run = async () => {
       const result = await work();
+      this.tickets.forgetCounts(req.actor!);
       return typeof result === 'string' && result.startsWith('/') ? result : redirectTo;
     };
     await submitForm(req, res, this, run, doneKey, (refusal) => this.render(req, res, ref, typed, refusal));

@@ -110,6 +110,7 @@ export class TicketController {
   @RequirePermission('tickets.work')
   async bulk(@Req() req: Request, @Res() res: Response, @Body() body: BulkDto) {
     const outcome = await this.bulkActions.apply(req.actor!, body.refs ?? [], body.action, body.value ?? '');
+    this.tickets.forgetCounts(req.actor!);
     const skipped = outcome.skipped.map((skip) => skip.ref).join(', ');
     this.pages.flash(req, outcome.skipped.length ? 'error' : 'success', outcome.skipped.length ? 'tickets.bulk_partly' : 'tickets.bulk_done', { done: outcome.done.length, skipped });
     res.redirect(303, typeof body.back === 'string' && body.back.startsWith('/tickets') ? body.back : '/tickets');
@@ -119,6 +120,7 @@ export class TicketController {
   @RequirePermission('tickets.work')
   async watch(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: WatchDto) {
     await this.following.watch(req.actor!, ref, body.watching === 'true');
+    this.tickets.forgetCounts(req.actor!);
     res.redirect(303, `/tickets/${ref}`);
   }
 
@@ -132,6 +134,7 @@ export class TicketController {
   @RequirePermission('tickets.view')
   async star(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: StarDto) {
     await this.tickets.star(req.actor!, ref, body.starred === 'true');
+    this.tickets.forgetCounts(req.actor!);
     res.redirect(303, `/tickets/${ref}`);
   }
 
@@ -155,6 +158,7 @@ export class TicketController {
   async create(@Req() req: Request, @Res() res: Response, @Body() body: NewTicketDto) {
     try {
       const ref = await this.tickets.create(req.actor!, { ...body, ...parseServiceChoice(body.service) }, 'web', sentFilesOf(req));
+      this.tickets.forgetCounts(req.actor!);
       this.pages.flash(req, 'success', 'tickets.created');
       res.redirect(303, `/tickets/${ref}`);
     } catch (error) {

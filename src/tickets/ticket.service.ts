@@ -26,6 +26,7 @@ import { TicketRepository, type EventRow, type MessageRow, type TicketRow } from
 import { decodeCursor, encodeCursor, isSort, type Sort } from './queue-order';
 import { COUNTED_QUEUES, isQueue, REQUESTER_QUEUES, type Queue, type QueueContext } from './queues';
 import { filterParams, filtersFrom, type TicketFilters } from './ticket-filters';
+import { RecentValues } from './recent-values';
 import type { VisibilityScope } from '../identity/visibility/visibility-scope';
 import { categoryOf, checkTransition, initialStatus, nextStatuses, type TicketStatus, type Workflow } from './workflow';
 
@@ -34,6 +35,8 @@ export const MAX_BODY = 100_000;
 export const QUEUE_PAGE_SIZE = 50;
 /** Queue sizes are counted this far and no further ("999+"), so counting stays cheap at any size. */
 export const QUEUE_COUNT_CAP = 1000;
+/** Queue counts of a person are reused this long: a badge, not a ledger. */
+export const COUNTS_TTL_MS = 10_000;
 
 /** Where a change came from, for the history (`system`: a scheduled job). */
 export type ChangeSource = 'web' | 'api' | 'system';
@@ -91,6 +94,8 @@ export interface TicketPage {
  */
 @Injectable()
 export class TicketService {
+  private readonly recentCounts = new RecentValues<Map<Queue, number>>(COUNTS_TTL_MS, 5000);
+
   constructor(
     private readonly tickets: TicketRepository,
     private readonly users: UserRepository,
@@ -271,9 +276,16 @@ export class TicketService {
 
   /** How many tickets wait in each queue the actor works through, up to QUEUE_COUNT_CAP. */
   async queueCounts(actor: Actor): Promise<Map<Queue, number>> {
-    const scope = await this.visibility.scopeFor(actor);
-    const queues = actorCan(actor, 'tickets.work') ? COUNTED_QUEUES : COUNTED_QUEUES.filter((queue) => REQUESTER_QUEUES.includes(queue));
-    return this.tickets.queueCounts(scope, queues, await this.queueContext(actor, scope), QUEUE_COUNT_CAP);
+    return this.recentCounts.get(actor.id, async () => {
+      const scope = await this.visibility.scopeFor(actor);
+      const queues = actorCan(actor, 'tickets.work') ? COUNTED_QUEUES : COUNTED_QUEUES.filter((queue) => REQUESTER_QUEUES.includes(queue));
+      return this.tickets.queueCounts(scope, queues, await this.queueContext(actor, scope), QUEUE_COUNT_CAP);
+    });
+  }
+
+  /** After the person's own change their counts are recomputed at once; others' within COUNTS_TTL_MS. */
+  forgetCounts(actor: Actor): void {
+    this.recentCounts.forget(actor.id);
   }
 
   /** Stars are private bookmarks, so anyone who may see the ticket may star it. */
