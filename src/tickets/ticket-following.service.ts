@@ -6,6 +6,7 @@ import { DomainError } from '../kernel/web/domain-error';
 import { ticketRef } from './ticket-types';
 import { TicketRepository } from './ticket.repository';
 import { TicketService, type ChangeSource } from './ticket.service';
+import { CustomFieldsService } from './fields/custom-fields.service';
 
 const MAX_TAGS = 20;
 const MAX_TAG = 50;
@@ -18,8 +19,9 @@ export function parseTags(text: string): string[] {
 }
 
 /**
- * Who follows a ticket and how it is labelled: watching it oneself (staff), and its tags, changed
- * with optimistic locking and recorded as `updated` with the hook `ticket.updated`.
+ * Who follows a ticket and how it is labelled: watching it oneself (staff), its tags and its
+ * custom field values, changed with optimistic locking and recorded as `updated` with the hook
+ * `ticket.updated`.
  */
 @Injectable()
 export class TicketFollowingService {
@@ -28,11 +30,23 @@ export class TicketFollowingService {
     private readonly rows: TicketRepository,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
+    private readonly fields: CustomFieldsService,
   ) {}
 
   async watch(actor: Actor, ref: string, watching: boolean): Promise<void> {
     const ticket = await this.tickets.workableTicket(actor, ref);
     await this.rows.setWatching(ticket.id, actor.id, watching);
+  }
+
+  /** Changes custom field values under the same rules as at registration (for the ticket's type, service, category). */
+  async setCustom(actor: Actor, ref: string, input: { custom?: Record<string, unknown>; version: number }, source: ChangeSource): Promise<void> {
+    const ticket = await this.tickets.workableTicket(actor, ref);
+    const custom = await this.fields.check({ type: ticket.type, serviceId: ticket.serviceId, category: ticket.category || null }, input.custom ?? {});
+    await this.uow.transaction(async () => {
+      await this.tickets.applyChange(ticket, input.version, { custom });
+      await this.rows.insertEvent(ticket.id, actor.id, source, 'updated', { custom: { from: ticket.custom, to: custom } });
+      this.hooks.doAction('ticket.updated', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id, fields: ['custom'] });
+    });
   }
 
   async setTags(actor: Actor, ref: string, input: { tags: string; version: number }, source: ChangeSource): Promise<void> {

@@ -10,6 +10,16 @@ import { TicketService } from './ticket.service';
 import { ConversationService } from './conversation/conversation.service';
 import { TicketLiveService } from './live/ticket-live.service';
 import { CustomFieldsService } from './fields/custom-fields.service';
+import { applies } from './fields/custom-fields';
+import { customFieldModel } from './fields/custom-field-model';
+
+/** A custom field's value for the form: what was just typed, else what is stored. */
+function formValue(typed: Record<string, unknown>, stored: Record<string, unknown>, key: string): string | undefined {
+  const retyped = (typed.custom as Record<string, string> | undefined)?.[key];
+  if (retyped !== undefined) return retyped;
+  const value = stored[key];
+  return value === undefined ? undefined : value === true ? 'on' : value === false ? '' : String(value);
+}
 
 /** A stored custom value as text for the page (a ticked box as yes/no in the page's language). */
 function customText(value: string | number | boolean, t: (key: string) => string): string {
@@ -90,6 +100,7 @@ export class TicketPage {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
       links: await this.relations.linked(req.actor!, view.ticket.id),
+      customForm: view.canWork ? (await this.fields.list(true)).filter((field) => applies(field, { type: view.ticket.type, serviceId: view.ticket.serviceId, category: view.ticket.category || null })).map((field) => customFieldModel(field, formValue(typed, view.ticket.custom, field.key), refusal?.errors[`custom[${field.key}]`])) : [],
       customValues: (await this.fields.list(false))
         .filter((field) => view.ticket.custom[field.key] !== undefined)
         .map((field) => ({ key: field.key, label: field.label, value: customText(view.ticket.custom[field.key]!, (key) => this.i18n.t(req.lang, key)) })),

@@ -8,7 +8,7 @@ import { CatalogueService } from '../catalogue/catalogue.service';
 import { parseServiceChoice } from '../catalogue/service-audience';
 import { AttachmentService, sendDownload, sentFilesOf } from './attachments/attachment.service';
 import { TICKET_TYPES } from './ticket-types';
-import { AssignDto, BulkDto, MessageDto, NewTicketDto, StarDto, StatusDto, TagsDto, WatchDto } from './ticket.dto';
+import { AssignDto, BulkDto, CustomValuesDto, MessageDto, NewTicketDto, StarDto, StatusDto, TagsDto, WatchDto } from './ticket.dto';
 import { isSort, SORTS } from './queue-order';
 import { isQueue, QUEUES, REQUESTER_QUEUES } from './queues';
 import { QUEUE_COUNT_CAP, TicketService } from './ticket.service';
@@ -16,27 +16,11 @@ import { TicketPage } from './ticket-page';
 import { CallerLookupService, type Caller } from './callers/caller-lookup.service';
 import { SavedFiltersService } from './saved-filters.service';
 import { TicketFollowingService } from './ticket-following.service';
-import { CustomFieldsService, type StoredField } from './fields/custom-fields.service';
+import { CustomFieldsService } from './fields/custom-fields.service';
+import { customFieldModel } from './fields/custom-field-model';
 import { TicketTemplatesService } from './templates/ticket-templates.service';
 import { BulkActionsService } from './bulk-actions.service';
 
-/** A custom field as the new-ticket form shows it: the conditions go to the page's script as data. */
-function customFieldModel(field: StoredField, value: string | undefined, error: string | undefined) {
-  return {
-    ...field,
-    name: `custom[${field.key}]`,
-    value: value ?? '',
-    checked: value === 'on' || value === 'true',
-    error,
-    isSelect: field.kind === 'select',
-    isCheckbox: field.kind === 'checkbox',
-    inputType: field.kind === 'number' ? 'number' : field.kind === 'date' ? 'date' : 'text',
-    optionList: field.options.map((option) => ({ option, selected: option === value })),
-    typesAttr: field.types.join(' '),
-    whenField: field.visibleWhen?.field ?? '',
-    whenValue: field.visibleWhen?.equals ?? '',
-  };
-}
 import { filterParams, filtersFrom } from './ticket-filters';
 
 /** Channels staff register through by hand (mail and the API register themselves). */
@@ -122,6 +106,12 @@ export class TicketController {
     await this.following.watch(req.actor!, ref, body.watching === 'true');
     this.tickets.forgetCounts(req.actor!);
     res.redirect(303, `/tickets/${ref}`);
+  }
+
+  @Post(':ref/fields')
+  @RequirePermission('tickets.work')
+  async setFields(@Req() req: Request, @Res() res: Response, @Param('ref') ref: string, @Body() body: CustomValuesDto) {
+    await this.page.act(req, res, ref, { custom: body.custom ?? {} }, () => this.following.setCustom(req.actor!, ref, body, 'web'), 'tickets.fields_saved');
   }
 
   @Post(':ref/tags')

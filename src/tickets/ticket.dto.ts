@@ -59,6 +59,13 @@ export class WatchDto {
   @IsOptional() @IsString() _csrf?: string;
 }
 
+export class CustomValuesDto {
+  /** Sent as custom[key] by the multipart form. */
+  @IsOptional() @IsObject() custom?: Record<string, string>;
+  @Type(() => Number) @IsInt() @Min(1) version!: number;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
 export class TagsDto {
   @IsString() @MaxLength(5000) tags!: string;
   @Type(() => Number) @IsInt() @Min(1) version!: number;

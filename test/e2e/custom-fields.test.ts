@@ -77,6 +77,23 @@ describe('custom fields', () => {
     expect(page).toContain('<dd data-custom="charger">Yes</dd>');
   });
 
+  it('lets staff change the values on the ticket page under the same rules', async () => {
+    const [{ number }] = await db().query(`SELECT number::text FROM tickets WHERE subject = 'ThinkPad'`);
+    const path = `/tickets/REQ-${number}`;
+    const page = (await admin.get(path).expect(200)).text;
+    expect(page).toContain('name="custom[model]"');
+    const version = /data-version="(\d+)"/.exec(page)![1]!;
+    const bad = await admin.post(`${path}/fields`).field('_csrf', csrfOf(page)).field('version', version).field('custom[model]', 'MacBook').field('custom[charger]', 'on').field('custom[wattage]', 'много');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Enter a number.');
+    expect(bad.text).toContain('value="много"');
+    await admin.post(`${path}/fields`).field('_csrf', csrfOf(page)).field('version', version).field('custom[model]', 'MacBook').field('custom[charger]', 'on').field('custom[wattage]', '140').expect(303);
+    expect(await db().query(`SELECT custom FROM tickets WHERE subject = 'ThinkPad'`)).toEqual([{ custom: { model: 'MacBook', charger: true, wattage: 140 } }]);
+    const [event] = await db().query(`SELECT changes FROM ticket_events WHERE kind = 'updated'`);
+    expect(event.changes.custom.to).toEqual({ model: 'MacBook', charger: true, wattage: 140 });
+    await client.post(`${path}/fields`).field('_csrf', csrfOf((await client.get(path)).text)).field('version', '9').expect(403);
+  });
+
   it('takes and shows custom values in the API, with the same rules', async () => {
     const [{ id }] = await db().query(`SELECT id FROM users WHERE username = 'fields-client'`);
     const { token } = await app.app.get(ApiTokenService).create(id, { name: 'f', scopes: ['tickets:write', 'tickets:read'] });

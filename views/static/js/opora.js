@@ -59,12 +59,14 @@
       if (input.type === 'checkbox') return input.checked ? 'true' : 'false';
       return input.value;
     };
+    var typeSelect = document.getElementById('field-type');
     var refresh = function () {
-      var type = (document.getElementById('field-type') || {}).value;
+      // On the ticket page there is no type to choose: the server sent only fields that apply.
+      var type = typeSelect ? typeSelect.value : null;
       customFields.forEach(function (field) {
         var types = field.getAttribute('data-types');
         var when = field.getAttribute('data-when-field');
-        var shown = (!types || types.split(' ').indexOf(type) >= 0) && (!when || valueOf(when) === field.getAttribute('data-when-value'));
+        var shown = (!types || type === null || types.split(' ').indexOf(type) >= 0) && (!when || valueOf(when) === field.getAttribute('data-when-value'));
         field.hidden = !shown;
       });
     };
