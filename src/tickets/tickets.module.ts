@@ -12,6 +12,7 @@ import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
 import { TicketActionsApiController } from './ticket-actions.api.controller';
+import { MyTicketToolsApiController, TicketSetupApiController } from './setup.api.controller';
 import { CallerLookupApiController } from './callers/caller-lookup.api.controller';
 import { BulkActionsService } from './bulk-actions.service';
 import { TicketTemplatesService } from './templates/ticket-templates.service';
@@ -46,7 +47,7 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  controllers: [TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
   providers: [BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })

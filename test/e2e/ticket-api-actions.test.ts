@@ -67,6 +67,25 @@ describe('ticket actions in the API', () => {
     await api(agent).post('/tickets/bulk').send({ refs: [one.ref], action: 'explode' }).expect(400);
   });
 
+  it('keeps custom fields, templates and schedules for administrators, and each agent\'s own tools', async () => {
+    const [{ id: adminId }] = await db().query(`SELECT id FROM users WHERE username = 'api-admin'`);
+    const adminToken = (await app.app.get(ApiTokenService).create(adminId, { name: 'a', scopes: ['services:read', 'services:write'] })).token;
+    const field = await api(adminToken).post('/ticket-setup/fields').send({ key: 'room', label: 'Кабинет', kind: 'text' }).expect(201);
+    expect(field.body).toMatchObject({ key: 'room', kind: 'text', active: true });
+    await api(adminToken).post('/ticket-setup/fields').send({ key: 'Bad Key', label: 'x', kind: 'text' }).expect(400);
+    const template = await api(adminToken).post('/ticket-setup/templates').send({ name: 'Пропуск', type: 'service_request', subject: 'Пропуск для гостя', group: 'API desk' }).expect(201);
+    await api(adminToken).post(`/ticket-setup/templates/${template.body.id}/schedules`).send({ requester: 'api-client', cron: '0 8 * * 1-5', timeZone: 'Asia/Tashkent' }).expect(204);
+    expect((await api(adminToken).get('/ticket-setup/schedules').expect(200)).body).toHaveLength(1);
+    await api(agent).get('/ticket-setup/fields').expect(403);
+
+    await api(agent).post('/my/reply-templates').send({ name: 'Привет', body: 'Здравствуйте, {{requester.name}}!', shared: true }).expect(204);
+    await api(agent).post('/my/signature').send({ signature: 'Служба поддержки' }).expect(204);
+    await api(agent).post('/my/saved-filters').send({ name: 'Мои срочные', params: { queue: 'mine', priority: '1' } }).expect(204);
+    expect((await api(lead).get('/my/reply-templates').expect(200)).body.map((t: { name: string }) => t.name)).toEqual(['Привет']);
+    expect((await api(agent).get('/my/saved-filters').expect(200)).body).toMatchObject([{ name: 'Мои срочные', params: { queue: 'mine', priority: '1' } }]);
+    await api(client).get('/my/reply-templates').expect(403);
+  });
+
   it('finds a caller for staff only', async () => {
     const found = await api(agent).get(`/callers?q=${encodeURIComponent('900 111 22 33')}`).expect(200);
     expect(found.body.map((caller: { username: string }) => caller.username)).toEqual(['api-client']);
