@@ -74,6 +74,12 @@ describe('ticket HTML', () => {
     expect(cleaned).toBe('<p>Hi <b>there</b><a rel="noopener noreferrer nofollow" target="_blank">x</a><a href="https://example.com" rel="noopener noreferrer nofollow" target="_blank">ok</a></p>');
   });
 
+  it('keeps inline images only of the desk\'s own attachments, without handlers', () => {
+    const own = '/tickets/INC-42/attachments/0b6c1e4e-8a52-4c53-9d0a-1f1f2b3c4d5e';
+    const cleaned = cleanHtml(`<p><img src="${own}" alt="схема" onerror="alert(1)" style="x"><img src="https://evil.example/x.png"><img src="${own}/../../admin"><img src="data:image/png;base64,AAAA"><img></p>`);
+    expect(cleaned).toBe(`<p><img src="${own}" alt="схема" /></p>`);
+  });
+
   it('turns plain text into escaped paragraphs', () => {
     expect(textToHtml('Принтер <не> печатает\nсовсем\n\n"Срочно" & всё')).toBe('<p>Принтер &lt;не&gt; печатает<br>совсем</p><p>&quot;Срочно&quot; &amp; всё</p>');
   });
