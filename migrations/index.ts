@@ -23,6 +23,7 @@ import { TicketPresence1764000002100 } from './1764000002100-ticket-presence';
 import { SavedFilters1764000002200 } from './1764000002200-saved-filters';
 import { CustomFields1764000002300 } from './1764000002300-custom-fields';
 import { TicketTemplates1764000002400 } from './1764000002400-ticket-templates';
+import { TicketRatings1764000002500 } from './1764000002500-ticket-ratings';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -50,4 +51,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   SavedFilters1764000002200,
   CustomFields1764000002300,
   TicketTemplates1764000002400,
+  TicketRatings1764000002500,
 ];

@@ -38,6 +38,20 @@ export class TicketMailer {
     await this.send(facts, lang, 'ticket-reply', 'ticket_reply', { reply: reply.text, author: reply.author }, false);
   }
 
+  /** Tells the assignee that the requester rejected the resolution, with their reason. */
+  async rejected(facts: TicketMailFacts, assigneeId: string, vars: { reason: string; requester: string }): Promise<void> {
+    const assignee = await this.users.findById(assigneeId);
+    if (!assignee?.active || !assignee.email) return;
+    await this.outbox.enqueue({
+      kind: 'ticket_rejected',
+      to: [assignee.email],
+      template: 'ticket-rejected',
+      lang: assignee.locale ?? 'en',
+      vars: { ...vars, name: assignee.displayName, ref: facts.ref, subject: facts.subject, link: new URL(`/tickets/${facts.ref}`, this.config.get('app_url')).href },
+      headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
+    });
+  }
+
   private async send(facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>, evenToActor: boolean): Promise<void> {
     if (!evenToActor && facts.actorId === facts.requesterId) return;
     const requester = await this.users.findById(facts.requesterId);

@@ -11,6 +11,8 @@ import { AttachmentStore } from './attachments/attachment-store';
 import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
+import { SatisfactionService } from './satisfaction/satisfaction.service';
+import { SatisfactionApiController, SatisfactionController } from './satisfaction/satisfaction.controller';
 import { TicketActionsApiController } from './ticket-actions.api.controller';
 import { MyTicketToolsApiController, TicketSetupApiController } from './setup.api.controller';
 import { CallerLookupApiController } from './callers/caller-lookup.api.controller';
@@ -47,8 +49,8 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  controllers: [SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  providers: [SatisfactionService, BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })
 export class TicketsModule {}

@@ -18,7 +18,7 @@ describe('a ticket worked in a real browser', () => {
     app = await startTestApp('postgres');
     const admin = await app.app.get(AuthService).createAdmin('flow-admin', 'flow admin password');
     await app.app.get(UserAdminService).create({ username: 'operator', displayName: 'Оператор', roles: ['agent'], password: 'phone desk secret 7' });
-    await app.app.get(UserAdminService).create({ username: 'caller', displayName: 'Звонящий', email: 'caller@example.com', roles: ['requester'] });
+    await app.app.get(UserAdminService).create({ username: 'caller', displayName: 'Звонящий', email: 'caller@example.com', roles: ['requester'], password: 'vpn requester key 77' });
     const group = await app.app.get(WorkGroupService).create(admin, { name: 'Первая линия', active: true });
     await app.app.get(WorkGroupService).addMember(admin, group.id, 'operator');
     const second = await app.app.get(WorkGroupService).create(admin, { name: 'Вторая линия', active: true });
@@ -77,6 +77,31 @@ describe('a ticket worked in a real browser', () => {
     const [{ channel }] = await app.boot.database.dataSource.query(`SELECT channel FROM tickets WHERE subject = 'Не работает VPN'`);
     expect(channel).toBe('phone');
     await screenshot(page, 'ticket-resolved');
+    await page.close();
+  });
+
+  it('lets the requester reject the resolution, then accept and rate it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/login`);
+    await page.fill('#username', 'caller');
+    await page.fill('#password', 'vpn requester key 77');
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]')]);
+    const [{ number }] = await app.boot.database.dataSource.query(`SELECT number::text FROM tickets WHERE subject = 'Не работает VPN'`);
+    await page.goto(`${app.url}/tickets/INC-${number}`);
+    await page.fill('#field-reason', 'После перезагрузки снова ошибка 809');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reject"] button[type=submit]')]);
+    expect(await state(page)).toMatchObject({ status: 'in_progress' });
+    await expect(page.locator('[data-message="reply"]').last().textContent()).resolves.toContain('ошибка 809');
+
+    // The operator resolves it again; the requester accepts with four faces out of five.
+    await app.boot.database.dataSource.query(`UPDATE tickets SET status = 'resolved', resolved_at = now(), version = version + 1 WHERE number = $1 AND type = 'incident'`, [number]);
+    await page.goto(`${app.url}/tickets/INC-${number}`);
+    await page.check('input[name="score"][value="4"]');
+    await page.fill('#field-comment', 'Теперь работает');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/accept"] button[type=submit]')]);
+    expect(await state(page)).toMatchObject({ status: 'closed' });
+    expect(await app.boot.database.dataSource.query(`SELECT score, comment FROM ticket_ratings`)).toEqual([{ score: 4, comment: 'Теперь работает' }]);
+    await screenshot(page, 'ticket-accepted');
     await page.close();
   });
 });

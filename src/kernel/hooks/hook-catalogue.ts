@@ -56,6 +56,8 @@ export interface HookCatalogue {
     kind: 'action';
     payload: TicketEventPayload & { kind: 'transfer' | 'escalation' | 'owner' | 'contractor'; fromGroupId: string | null; toGroupId: string | null };
   };
+  /** After the requester accepted a resolution and rated it (1–5); the ticket is closed. */
+  'ticket.rated': { kind: 'action'; payload: TicketEventPayload & { score: number } };
   /** After two tickets were linked as related. */
   'ticket.linked': { kind: 'action'; payload: TicketEventPayload & { linkedRef: string } };
   /** After a ticket was moved to the Deleted queue (it can be restored). */

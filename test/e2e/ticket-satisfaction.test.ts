@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { AuthService } from '../../src/identity/auth.service';
+import { WorkGroupService } from '../../src/identity/groups/work-group.service';
+import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
+import { csrfOf, signedInAgent } from '../support/forms';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// The requester's answer to a resolution against real PostgreSQL: rejecting with a reason reopens
+// the ticket, puts the reason in the conversation and queues mail to the assignee in their
+// language; accepting with a rating closes it and records the score. Only the requester answers,
+// only while the ticket is resolved.
+
+const PASSWORD = 'satisfaction test password';
+type Agent = Awaited<ReturnType<typeof signedInAgent>>;
+
+describe('accept, reject and rate a resolution', () => {
+  let app: TestApp;
+  let agent: Agent;
+  let client: Agent;
+  let other: Agent;
+  let ref: string;
+  const db = () => app.boot.database.dataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    const admin = await app.app.get(AuthService).createAdmin('sat-admin', PASSWORD);
+    const people = app.app.get(UserAdminService);
+    await people.create({ username: 'sat-agent', displayName: 'Исполнитель', email: 'agent@desk.example', roles: ['agent'], password: PASSWORD });
+    await people.create({ username: 'sat-client', displayName: 'Заявитель', email: 'client@example.com', roles: ['requester'], password: PASSWORD });
+    await people.create({ username: 'sat-other', roles: ['requester'], password: PASSWORD });
+    await db().query(`UPDATE users SET locale = 'ru' WHERE username = 'sat-agent'`);
+    const groups = app.app.get(WorkGroupService);
+    await groups.addMember(admin, (await groups.create(admin, { name: 'Sat desk', active: true })).id, 'sat-agent');
+    agent = await signedInAgent(app.url, 'sat-agent', PASSWORD);
+    client = await signedInAgent(app.url, 'sat-client', PASSWORD);
+    other = await signedInAgent(app.url, 'sat-other', PASSWORD);
+    const form = await agent.get('/tickets/new').expect(200);
+    ref = (await agent.post('/tickets').type('form').send({ _csrf: csrfOf(form.text), type: 'incident', subject: 'Не работает сканер', requester: 'sat-client', group: 'Sat desk', assignee: 'sat-agent' }).expect(303)).headers.location!.replace('/tickets/', '');
+  });
+  afterAll(() => app.stop());
+
+  async function resolve() {
+    const page = await agent.get(`/tickets/${ref}`).expect(200);
+    const version = /data-version="(\d+)"/.exec(page.text)![1]!;
+    await agent.post(`/tickets/${ref}/status`).type('form').send({ _csrf: csrfOf(page.text), status: 'resolved', version, resolutionCode: 'fixed', resolutionText: 'Драйвер обновлён' }).expect(303);
+  }
+  const post = async (who: Agent, action: string, fields: Record<string, string>) => {
+    const page = await who.get(`/tickets/${ref}`);
+    return who.post(`/tickets/${ref}/${action}`).type('form').send({ _csrf: csrfOf(page.text), ...fields });
+  };
+
+  it('asks only the requester, and only once the ticket is resolved', async () => {
+    expect((await client.get(`/tickets/${ref}`).expect(200)).text).not.toContain('data-answer');
+    expect((await post(client, 'accept', { score: '5' })).status).toBe(409);
+    await resolve();
+    expect((await client.get(`/tickets/${ref}`).expect(200)).text).toContain('data-answer');
+    expect((await agent.get(`/tickets/${ref}`).expect(200)).text).not.toContain('data-answer');
+    expect((await post(agent, 'accept', { score: '5' })).status).toBe(404);
+    await other.post(`/tickets/${ref}/accept`).type('form').send({ _csrf: csrfOf((await other.get('/tickets').expect(200)).text), score: '1' }).expect(404);
+  });
+
+  it('rejects with a reason: reopens, adds the reason, tells the assignee in their language', async () => {
+    const empty = await post(client, 'reject', { reason: '   ' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Tell us what is still wrong.');
+    expect((await post(client, 'reject', { reason: 'Сканер всё ещё не видит сеть' })).status).toBe(303);
+    const [row] = await db().query(`SELECT status, resolved_at FROM tickets`);
+    expect(row).toEqual({ status: 'in_progress', resolved_at: null });
+    expect((await agent.get(`/tickets/${ref}`).expect(200)).text).toContain('Сканер всё ещё не видит сеть');
+    const mail = await db().query(`SELECT recipients, subject, text_body AS body FROM mail_outbox WHERE kind = 'ticket_rejected'`);
+    expect(mail).toHaveLength(1);
+    expect(mail[0].recipients).toEqual(['agent@desk.example']);
+    expect(mail[0].subject).toBe(`[${ref}] Решение отклонено: Не работает сканер`);
+    expect(mail[0].body).toContain('Заявитель не считает заявку');
+    expect(mail[0].body).toContain('Сканер всё ещё не видит сеть');
+    const kinds = (await db().query(`SELECT kind FROM ticket_events ORDER BY id`)).map((e: { kind: string }) => e.kind);
+    expect(kinds.slice(-2)).toEqual(['rejected', 'status_changed']);
+  });
+
+  it('accepts with a rating: closes the ticket and keeps the score for reports', async () => {
+    await resolve();
+    expect((await post(client, 'accept', { score: '9' })).status).toBe(400);
+    expect((await post(client, 'accept', { score: '4', comment: 'Спасибо, быстро' })).status).toBe(303);
+    expect(await db().query(`SELECT status FROM tickets`)).toEqual([{ status: 'closed' }]);
+    expect(await db().query(`SELECT score, comment FROM ticket_ratings`)).toEqual([{ score: 4, comment: 'Спасибо, быстро' }]);
+    expect((await post(client, 'accept', { score: '5' })).status).toBe(409);
+  });
+
+  it('takes the same answers through the API', async () => {
+    const [{ id }] = await db().query(`SELECT id FROM users WHERE username = 'sat-client'`);
+    const { token } = await app.app.get(ApiTokenService).create(id, { name: 's', scopes: ['tickets:read', 'tickets:write'] });
+    const created = (await request(app.url).post('/api/v1/tickets').set('Authorization', `Bearer ${token}`).send({ type: 'incident', subject: 'API' }).expect(201)).body;
+    await request(app.url).post(`/api/v1/tickets/${created.ref}/accept`).set('Authorization', `Bearer ${token}`).send({ score: 5 }).expect(409);
+    await db().query(`UPDATE tickets SET status = 'resolved', resolved_at = now() WHERE subject = 'API'`);
+    const accepted = await request(app.url).post(`/api/v1/tickets/${created.ref}/accept`).set('Authorization', `Bearer ${token}`).send({ score: 5 }).expect(201);
+    expect(accepted.body.status).toBe('closed');
+  });
+});
