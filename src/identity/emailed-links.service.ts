@@ -48,6 +48,16 @@ export class EmailedLinks {
     });
   }
 
+  /**
+   * A single-use token for the person and purpose, for callers that build their own mail around
+   * it (several links sharing one token); only its digest is stored.
+   */
+  async issue(userId: string, purpose: string, lifetimeMinutes: number): Promise<string> {
+    const token = newToken();
+    await this.tokens.issue(userId, purpose, tokenDigest(token), new Date(Date.now() + lifetimeMinutes * 60_000));
+    return token;
+  }
+
   /** The person a live link of this purpose belongs to, without spending it. */
   async holder(token: string, purpose: string): Promise<string | undefined> {
     return this.tokens.findLive(tokenDigest(token), purpose);

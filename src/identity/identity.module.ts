@@ -48,6 +48,6 @@ import { UserRepository } from './user.repository';
 @Module({
   controllers: [AuthController, RequesterAccessController, InvitationController, PasswordResetController, DirectoryController, PeopleController, ProfileController, WorkGroupController, OrganisationController, UserApiController, ApiTokenApiController, WorkGroupApiController, OrganisationApiController],
   providers: [AuthService, VisibilityService, EmailedLinks, SignInLinkService, InvitationService, RegistrationService, PasswordResetService, PeopleRepository, PeopleService, AbsenceRepository, AbsenceService, DirectoryRepository, DirectoryService, DirectoryAccountService, DirectorySignInService, DirectorySyncService, DirectorySyncJob, ProfileService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, UserTokenRepository, WorkGroupService, WorkGroupRepository, OrganisationService, OrganisationRepository, ApiTokenService, ApiTokenRepository, UserApiService, UserApiRepository],
-  exports: [AuthService, VisibilityService, RegistrationService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
+  exports: [AuthService, VisibilityService, EmailedLinks, RegistrationService, AbsenceService, DirectoryService, DirectorySyncService, UserAdminService, UserRoleService, FirstAdminService, UserRepository, WorkGroupService, OrganisationService, ApiTokenService],
 })
 export class IdentityModule {}

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
 import { OutboxService } from '../kernel/mail/outbox.service';
 import { UserRepository } from '../identity/user.repository';
+import { EmailedLinks } from '../identity/emailed-links.service';
+
+/** How long the answer links in a resolution mail work. */
+export const ANSWER_LINK_DAYS = 14;
+
+/** The token purpose of a ticket's answer links: a token answers only that ticket. */
+export function answerPurpose(ref: string): string {
+  return `ticket-answer:${ref.toUpperCase()}`;
+}
 
 export interface TicketMailFacts {
   ticketId: string;
@@ -26,6 +35,7 @@ export class TicketMailer {
     private readonly outbox: OutboxService,
     private readonly users: UserRepository,
     private readonly config: ConfigService,
+    private readonly links: EmailedLinks,
   ) {
     this.domain = new URL(config.get('app_url')).hostname || 'localhost';
   }
@@ -36,6 +46,34 @@ export class TicketMailer {
 
   async replied(facts: TicketMailFacts, lang: string, reply: { text: string; author: string }): Promise<void> {
     await this.send(facts, lang, 'ticket-reply', 'ticket_reply', { reply: reply.text, author: reply.author }, false);
+  }
+
+  /**
+   * Tells the requester their ticket is resolved, with one-click answers: a face per score and a
+   * "not solved" link, all carrying one signed, single-use, expiring token for this ticket.
+   */
+  async resolved(facts: TicketMailFacts, lang: string, resolution: string): Promise<void> {
+    if (facts.actorId === facts.requesterId) return;
+    const requester = await this.users.findById(facts.requesterId);
+    if (!requester?.active || !requester.email) return;
+    const token = await this.links.issue(requester.id, answerPurpose(facts.ref), ANSWER_LINK_DAYS * 24 * 60);
+    const base = new URL(`/answers/${facts.ref}/${token}`, this.config.get('app_url')).href;
+    await this.outbox.enqueue({
+      kind: 'ticket_resolved',
+      to: [requester.email],
+      template: 'ticket-resolved',
+      lang: requester.locale ?? lang,
+      vars: {
+        name: requester.displayName,
+        ref: facts.ref,
+        subject: facts.subject,
+        resolution,
+        scores: [5, 4, 3, 2, 1].map((score) => ({ score, link: `${base}?score=${score}` })),
+        rejectLink: `${base}?reject=1`,
+        days: ANSWER_LINK_DAYS,
+      },
+      headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
+    });
   }
 
   /** Tells the assignee that the requester rejected the resolution, with their reason. */

@@ -7,6 +7,7 @@ import { submitForm, type Refusal } from '../identity/organisations/form-input';
 import { AttachmentService } from './attachments/attachment.service';
 import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
+import { RATING_FACES } from './satisfaction/satisfaction.service';
 import { ConversationService } from './conversation/conversation.service';
 import { TicketLiveService } from './live/ticket-live.service';
 import { CustomFieldsService } from './fields/custom-fields.service';
@@ -102,7 +103,7 @@ export class TicketPage {
       links: await this.relations.linked(req.actor!, view.ticket.id),
       // The requester answers a resolution: accept and rate, or reject with a reason.
       awaitingAnswer: view.ticket.requesterId === req.actor!.id && (await this.tickets.statuses()).some((status) => status.key === view.ticket.status && status.category === 'resolved'),
-      scores: ['😠', '🙁', '😐', '🙂', '😄'].map((face, index) => ({ score: index + 1, face })),
+      scores: RATING_FACES.map((face, index) => ({ score: index + 1, face })),
       customForm: view.canWork ? (await this.fields.list(true)).filter((field) => applies(field, { type: view.ticket.type, serviceId: view.ticket.serviceId, category: view.ticket.category || null })).map((field) => customFieldModel(field, formValue(typed, view.ticket.custom, field.key), refusal?.errors[`custom[${field.key}]`])) : [],
       customValues: (await this.fields.list(false))
         .filter((field) => view.ticket.custom[field.key] !== undefined)

@@ -356,6 +356,10 @@ export class TicketService {
       await this.applyChange(ticket, input.version, changes);
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: input.status });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
+      if (resolving) {
+        const facts = { ticketId: ticket.id, ref: event.ref, subject: ticket.subject, requesterId: ticket.requesterId, actorId: actor.id };
+        await this.mailer.resolved(facts, actor.locale ?? 'en', `${input.resolutionText!.trim()}`);
+      }
       this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: input.status });
       if (resolving) this.hooks.doAction('ticket.resolved', event);
       if (reopening) this.hooks.doAction('ticket.reopened', event);

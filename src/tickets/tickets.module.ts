@@ -13,6 +13,7 @@ import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
 import { SatisfactionService } from './satisfaction/satisfaction.service';
 import { SatisfactionApiController, SatisfactionController } from './satisfaction/satisfaction.controller';
+import { AnswerLinkController } from './satisfaction/answer-link.controller';
 import { TicketActionsApiController } from './ticket-actions.api.controller';
 import { MyTicketToolsApiController, TicketSetupApiController } from './setup.api.controller';
 import { CallerLookupApiController } from './callers/caller-lookup.api.controller';
@@ -49,7 +50,7 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  controllers: [AnswerLinkController, SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
   providers: [SatisfactionService, BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
   exports: [TicketService],
 })

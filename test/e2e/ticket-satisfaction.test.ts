@@ -97,3 +97,78 @@ describe('accept, reject and rate a resolution', () => {
     expect(accepted.body.status).toBe('closed');
   });
 });
+
+describe('one-click answers from the resolution mail', () => {
+  let app: TestApp;
+  let agent: Agent;
+  const db = () => app.boot.database.dataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    await app.app.get(AuthService).createAdmin('mail-admin', PASSWORD);
+    const people = app.app.get(UserAdminService);
+    await people.create({ username: 'mail-agent', roles: ['agent'], password: PASSWORD });
+    await people.create({ username: 'mail-client', displayName: 'Ольга', email: 'olga@example.com', roles: ['requester'] });
+    await db().query(`UPDATE users SET locale = 'uk' WHERE username = 'mail-client'`);
+    agent = await signedInAgent(app.url, 'mail-agent', PASSWORD);
+  });
+  afterAll(() => app.stop());
+
+  /** Registers a ticket for the client, resolves it, and returns its number and the mailed answer links. */
+  async function resolvedTicket(subject: string): Promise<{ ref: string; links: string[] }> {
+    const form = await agent.get('/tickets/new').expect(200);
+    const ref = (await agent.post('/tickets').type('form').send({ _csrf: csrfOf(form.text), type: 'incident', subject, requester: 'mail-client' }).expect(303)).headers.location!.replace('/tickets/', '');
+    const page = await agent.get(`/tickets/${ref}`).expect(200);
+    await agent.post(`/tickets/${ref}/status`).type('form').send({ _csrf: csrfOf(page.text), status: 'resolved', version: '1', resolutionCode: 'fixed', resolutionText: 'Замінили картридж' }).expect(303);
+    const [mail] = await db().query(`SELECT subject, text_body AS body FROM mail_outbox WHERE kind = 'ticket_resolved' AND subject LIKE $1`, [`[${ref}]%`]);
+    expect(mail.subject).toBe(`[${ref}] Вирішено: ${subject}`);
+    expect(mail.body).toContain('Замінили картридж');
+    return { ref, links: [...mail.body.matchAll(/https?:\/\/\S+\/answers\/\S+/g)].map((match: RegExpMatchArray) => match[0]) };
+  }
+
+  const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
+
+  it('mails a face per score and a "not solved" link; opening one only shows the answer', async () => {
+    const { ref, links } = await resolvedTicket('Не друкує принтер');
+    expect(links).toHaveLength(6);
+    const visitor = request.agent(app.url);
+    // A mail scanner following every link answers nothing.
+    for (const link of links) await visitor.get(pathOf(link)).expect(200);
+    expect(await db().query(`SELECT status FROM tickets WHERE 'INC-' || number = $1`, [ref])).toEqual([{ status: 'resolved' }]);
+
+    const four = links.find((link) => link.endsWith('score=4'))!;
+    const page = await visitor.get(pathOf(four)).expect(200);
+    expect(page.text).toMatch(/value="4" checked/);
+    const action = new URL(four).pathname;
+    const done = await visitor.post(`${action}/accept`).type('form').send({ _csrf: csrfOf(page.text), score: '4', comment: 'Дякую' });
+    expect(done.status).toBe(303);
+    expect(await db().query(`SELECT t.status, r.score, r.comment FROM tickets t JOIN ticket_ratings r ON r.ticket_id = t.id WHERE 'INC-' || t.number = $1`, [ref])).toEqual([{ status: 'closed', score: 4, comment: 'Дякую' }]);
+
+    // Single use: the same link, or another one of the same mail, is spent.
+    const again = await visitor.get(pathOf(links[0]!));
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('data-link-dead');
+    expect((await visitor.post(`${action}/reject`).type('form').send({ _csrf: csrfOf(page.text), reason: 'ще раз' })).status).toBe(410);
+  });
+
+  it('refuses forged, foreign and expired links', async () => {
+    const { ref, links } = await resolvedTicket('Не працює сканер');
+    const visitor = request.agent(app.url);
+    const token = new URL(links[0]!).pathname.split('/').pop()!;
+    await visitor.get(`/answers/${ref}/${'x'.repeat(43)}`).expect(410);
+    // A token answers only its own ticket.
+    const other = await resolvedTicket('Інша заявка');
+    await visitor.get(`/answers/${other.ref}/${token}`).expect(410);
+    await db().query(`UPDATE user_tokens SET expires_at = now() - interval '1 minute' WHERE purpose = $1`, [`ticket-answer:${ref}`]);
+    await visitor.get(pathOf(links[0]!)).expect(410);
+
+    // Rejecting through a live link reopens the ticket with the reason.
+    const live = other.links.find((link) => link.endsWith('reject=1'))!;
+    const page = await visitor.get(pathOf(live)).expect(200);
+    expect(page.text).not.toContain('/accept"');
+    const empty = await visitor.post(`${new URL(live).pathname}/reject`).type('form').send({ _csrf: csrfOf(page.text), reason: '' });
+    expect(empty.status).toBe(400);
+    await visitor.post(`${new URL(live).pathname}/reject`).type('form').send({ _csrf: csrfOf(page.text), reason: 'Все ще не працює' }).expect(303);
+    expect(await db().query(`SELECT status FROM tickets WHERE 'INC-' || number = $1`, [other.ref])).toEqual([{ status: 'in_progress' }]);
+  });
+});

@@ -10,6 +10,9 @@ import { TicketService, type ChangeSource } from '../ticket.service';
 import { htmlToText, textToHtml } from '../ticket-html';
 import { categoryOf, nextStatuses } from '../workflow';
 
+/** The rating scale as faces, worst to best (scores 1–5). */
+export const RATING_FACES = ['😠', '🙁', '😐', '🙂', '😄'] as const;
+
 const MAX_COMMENT = 2000;
 const MAX_REASON = 5000;
 
