@@ -24,6 +24,7 @@ import { SavedFilters1764000002200 } from './1764000002200-saved-filters';
 import { CustomFields1764000002300 } from './1764000002300-custom-fields';
 import { TicketTemplates1764000002400 } from './1764000002400-ticket-templates';
 import { TicketRatings1764000002500 } from './1764000002500-ticket-ratings';
+import { MailAbout1764000002600 } from './1764000002600-mail-about';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -52,4 +53,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   CustomFields1764000002300,
   TicketTemplates1764000002400,
   TicketRatings1764000002500,
+  MailAbout1764000002600,
 ];

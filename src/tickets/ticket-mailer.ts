@@ -4,6 +4,11 @@ import { OutboxService } from '../kernel/mail/outbox.service';
 import { UserRepository } from '../identity/user.repository';
 import { EmailedLinks } from '../identity/emailed-links.service';
 
+/** What a ticket's mail is about, for its delivery log. */
+export function mailAbout(ticketId: string): string {
+  return `ticket:${ticketId}`;
+}
+
 /** How long the answer links in a resolution mail work. */
 export const ANSWER_LINK_DAYS = 14;
 
@@ -73,6 +78,7 @@ export class TicketMailer {
         days: ANSWER_LINK_DAYS,
       },
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
+      about: mailAbout(facts.ticketId),
     });
   }
 
@@ -87,6 +93,7 @@ export class TicketMailer {
       lang: assignee.locale ?? 'en',
       vars: { ...vars, name: assignee.displayName, ref: facts.ref, subject: facts.subject, link: new URL(`/tickets/${facts.ref}`, this.config.get('app_url')).href },
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
+      about: mailAbout(facts.ticketId),
     });
   }
 
@@ -101,6 +108,7 @@ export class TicketMailer {
       lang: requester.locale ?? lang,
       vars: { ...vars, name: requester.displayName, ref: facts.ref, subject: facts.subject, link: new URL(`/tickets/${facts.ref}`, this.config.get('app_url')).href },
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
+      about: mailAbout(facts.ticketId),
     });
   }
 }

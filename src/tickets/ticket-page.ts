@@ -7,6 +7,8 @@ import { submitForm, type Refusal } from '../identity/organisations/form-input';
 import { AttachmentService } from './attachments/attachment.service';
 import { TicketRelationsService } from './relations/ticket-relations.service';
 import { TicketService } from './ticket.service';
+import { OutboxService } from '../kernel/mail/outbox.service';
+import { mailAbout } from './ticket-mailer';
 import { RATING_FACES } from './satisfaction/satisfaction.service';
 import { ConversationService } from './conversation/conversation.service';
 import { TicketLiveService } from './live/ticket-live.service';
@@ -53,6 +55,7 @@ export class TicketPage {
     private readonly conversation: ConversationService,
     private readonly live: TicketLiveService,
     private readonly fields: CustomFieldsService,
+    private readonly outbox: OutboxService,
     private readonly files: AttachmentService,
     readonly pages: PageService,
     readonly i18n: I18nService,
@@ -101,6 +104,7 @@ export class TicketPage {
       ...view,
       ticket: { ...view.ticket, ref: view.ref },
       links: await this.relations.linked(req.actor!, view.ticket.id),
+      mailLog: view.canWork ? await this.outbox.deliveryLog(mailAbout(view.ticket.id)) : [],
       // The requester answers a resolution: accept and rate, or reject with a reason.
       awaitingAnswer: view.ticket.requesterId === req.actor!.id && (await this.tickets.statuses()).some((status) => status.key === view.ticket.status && status.category === 'resolved'),
       scores: RATING_FACES.map((face, index) => ({ score: index + 1, face })),

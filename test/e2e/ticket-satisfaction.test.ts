@@ -3,6 +3,7 @@ import { AuthService } from '../../src/identity/auth.service';
 import { WorkGroupService } from '../../src/identity/groups/work-group.service';
 import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
 import { UserAdminService } from '../../src/identity/user-admin.service';
+import { HookBus } from '../../src/kernel/hooks/hook-bus';
 import { csrfOf, signedInAgent } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -149,6 +150,30 @@ describe('one-click answers from the resolution mail', () => {
     expect(again.status).toBe(410);
     expect(again.text).toContain('data-link-dead');
     expect((await visitor.post(`${action}/reject`).type('form').send({ _csrf: csrfOf(page.text), reason: 'ще раз' })).status).toBe(410);
+  });
+
+  it('shows staff the delivery log of a ticket, and lets plugins change recipients and content', async () => {
+    const hooks = app.app.get(HookBus);
+    const offRecipients = hooks.addFilter('mail.message.recipients', (to, { about }) => (about?.startsWith('ticket:') ? [...to, 'archive@desk.example', 'not an address'] : to));
+    const offContent = hooks.addFilter('mail.message.content', (mail) => ({ ...mail, subject: `${mail.subject} [копия]` }));
+    let ref: string;
+    try {
+      const form = await agent.get('/tickets/new').expect(200);
+      ref = (await agent.post('/tickets').type('form').send({ _csrf: csrfOf(form.text), type: 'incident', subject: 'Журнал доставки', requester: 'mail-client' }).expect(303)).headers.location!.replace('/tickets/', '');
+      const page = await agent.get(`/tickets/${ref}`).expect(200);
+      await agent.post(`/tickets/${ref}/status`).type('form').send({ _csrf: csrfOf(page.text), status: 'resolved', version: '1', resolutionCode: 'fixed', resolutionText: 'Готово' }).expect(303);
+    } finally {
+      offRecipients();
+      offContent();
+    }
+    const page = (await agent.get(`/tickets/${ref!}`).expect(200)).text;
+    const log = [...page.matchAll(/<li data-mail="([a-z]+)">([^]*?)<\/li>/g)].map((match) => match[2]!);
+    expect(log).toHaveLength(2);
+    expect(log[0]).toContain('[копия]');
+    expect(log[0]).toContain('olga@example.com, archive@desk.example');
+    expect(log[0]).toContain('not sent to: not an address');
+    const [{ recipients }] = await db().query(`SELECT recipients FROM mail_outbox WHERE kind = 'ticket_resolved' AND subject LIKE $1`, [`[${ref!}]%`]);
+    expect(recipients).toEqual(['olga@example.com', 'archive@desk.example']);
   });
 
   it('refuses forged, foreign and expired links', async () => {

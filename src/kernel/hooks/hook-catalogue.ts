@@ -31,6 +31,10 @@ export interface HookCatalogue {
   };
   /** The headers of an outgoing mail just before it is sent (add or change; one line each). */
   'mail.message.headers': { kind: 'filter'; value: Record<string, string>; context: { kind: string; messageId: string } };
+  /** The addresses a message is about to be queued for (before they are checked and de-duplicated). */
+  'mail.message.recipients': { kind: 'filter'; value: string[]; context: { kind: string; about: string | null } };
+  /** A message's subject and bodies, rendered from its template, before it is queued. */
+  'mail.message.content': { kind: 'filter'; value: { subject: string; text: string; html: string | null }; context: { kind: string; about: string | null } };
   /** After the SMTP server accepted a message from the outbox. */
   'mail.message.sent': { kind: 'action'; payload: { id: string; kind: string; messageId: string; recipients: string[] } };
   /** After a delivery attempt failed; `final` when no more attempts will be made. */

@@ -14,6 +14,21 @@ export interface NewOutboxRow {
   htmlBody: string | null;
   headers: Record<string, string>;
   messageId: string;
+  /** What the message is about, for that record's delivery log (`ticket:<id>`). */
+  about?: string | null;
+}
+
+/** One line of a record's delivery log. */
+export interface DeliveryLogRow {
+  kind: string;
+  recipients: string[];
+  rejectedRecipients: string[];
+  subject: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
 }
 
 /** Where a newest-first page stops: the row's time to the microsecond, as PostgreSQL keeps it, and its id. */
@@ -49,9 +64,18 @@ export class OutboxRepository {
 
   async insert(row: NewOutboxRow): Promise<void> {
     await this.uow.manager().query(
-      `INSERT INTO mail_outbox (id, kind, recipients, rejected_recipients, subject, text_body, html_body, headers, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [row.id, row.kind, row.recipients, row.rejectedRecipients, row.subject, row.textBody, row.htmlBody, row.headers, row.messageId],
+      `INSERT INTO mail_outbox (id, kind, recipients, rejected_recipients, subject, text_body, html_body, headers, message_id, about)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [row.id, row.kind, row.recipients, row.rejectedRecipients, row.subject, row.textBody, row.htmlBody, row.headers, row.messageId, row.about ?? null],
+    );
+  }
+
+  /** The newest messages about one record, for its delivery log. */
+  deliveryLog(about: string, limit = 100): Promise<DeliveryLogRow[]> {
+    return this.uow.manager().query(
+      `SELECT kind, recipients, rejected_recipients AS "rejectedRecipients", subject, status, attempts, last_error AS "lastError", created_at AS "createdAt", sent_at AS "sentAt"
+         FROM mail_outbox WHERE about = $1 ORDER BY created_at DESC LIMIT $2`,
+      [about, limit],
     );
   }
 

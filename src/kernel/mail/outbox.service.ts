@@ -4,7 +4,8 @@ import { ConfigService } from '../config/config.service';
 import { DomainError } from '../web/domain-error';
 import { MailTemplates } from './mail-templates';
 import { signedMessageId } from './message-id';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, type DeliveryLogRow } from './outbox.repository';
+import { HookBus } from '../hooks/hook-bus';
 import { isSingleLine, recipientList } from './recipients';
 
 /** A message to send, by template, in the recipient's language. */
@@ -19,6 +20,8 @@ export interface MailRequest {
   headers?: Record<string, string>;
   /** Automatic mail (everything but a person's own reply) says so, so auto-responders stay quiet. */
   automatic?: boolean;
+  /** What the message is about (`ticket:<id>`), for that record's delivery log. */
+  about?: string;
 }
 
 /**
@@ -33,13 +36,15 @@ export class OutboxService {
     private readonly outbox: OutboxRepository,
     private readonly templates: MailTemplates,
     private readonly config: ConfigService,
+    private readonly hooks: HookBus,
   ) {
     this.domain = new URL(config.get('app_url')).hostname || 'localhost';
   }
 
   /** Queues the message; returns its id. Bad addresses are logged on the row and the rest still goes. */
   async enqueue(request: MailRequest): Promise<string> {
-    const rendered = this.templates.render(request.template, request.lang, request.vars);
+    const context = { kind: request.kind, about: request.about ?? null };
+    const rendered = await this.hooks.applyFilters('mail.message.content', this.templates.render(request.template, request.lang, request.vars), context);
     if (!isSingleLine(rendered.subject)) throw new DomainError('mail_header_invalid', 'mail.errors.header_invalid', 400);
     const headers: Record<string, string> = { ...(request.headers ?? {}) };
     for (const [name, value] of Object.entries(headers)) {
@@ -49,7 +54,7 @@ export class OutboxService {
       headers['Auto-Submitted'] = 'auto-generated';
       headers['X-Auto-Response-Suppress'] = 'All';
     }
-    const { accepted, rejected } = recipientList(request.to);
+    const { accepted, rejected } = recipientList(await this.hooks.applyFilters('mail.message.recipients', [...request.to], context));
     const id = randomUUID();
     await this.outbox.insert({
       id,
@@ -61,7 +66,13 @@ export class OutboxService {
       htmlBody: rendered.html,
       headers,
       messageId: signedMessageId(id, this.config.secretKey.value, this.domain),
+      about: request.about ?? null,
     });
     return id;
+  }
+
+  /** What was mailed about a record (newest first): recipients, status, attempts, errors. */
+  deliveryLog(about: string): Promise<DeliveryLogRow[]> {
+    return this.outbox.deliveryLog(about);
   }
 }
