@@ -1,4 +1,5 @@
 import { AuthService } from '../../src/identity/auth.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
 import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
 import { verifiedMessageId } from '../../src/kernel/mail/message-id';
 import { OutboxService, type MailRequest } from '../../src/kernel/mail/outbox.service';
@@ -140,5 +141,32 @@ describe('mail outbox', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('mail template preview', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp('postgres');
+    await app.app.get(AuthService).createAdmin('preview-admin', 'preview admin password');
+    await app.app.get(UserAdminService).create({ username: 'preview-agent', roles: ['agent'], password: 'preview agent password' });
+  });
+  afterAll(() => app.stop());
+
+  it('shows administrators every template in every language, with example values', async () => {
+    const admin = await signedInAgent(app.url, 'preview-admin', 'preview admin password');
+    const list = (await admin.get('/admin/mail/templates').expect(200)).text;
+    for (const name of ['ticket-registered', 'ticket-reply', 'ticket-resolved', 'ticket-rejected', 'password-reset', 'invitation']) expect(list).toContain(`<option value="${name}"`);
+    const ru = (await admin.get('/admin/mail/templates?name=ticket-resolved&lang=ru').expect(200)).text;
+    expect(ru).toContain('[INC-42] Решено: Printer on the 3rd floor does not print');
+    expect(ru).toContain('The print queue was cleared.');
+    const uz = (await admin.get('/admin/mail/templates?name=ticket-rejected&lang=uz').expect(200)).text;
+    expect(uz).toContain('Yechim rad etildi');
+    // A name that is not a template (a path, say) falls back to the first template rather than reading a file.
+    const traversal = (await admin.get('/admin/mail/templates?name=..%2F..%2Fpackage').expect(200)).text;
+    expect(traversal).not.toContain('"name": "opora"');
+    const agent = await signedInAgent(app.url, 'preview-agent', 'preview agent password');
+    await agent.get('/admin/mail/templates').expect(403);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { I18nService } from '../i18n/i18n.service';
 import { projectRoot } from '../paths';
@@ -30,6 +30,15 @@ export class MailTemplates {
   constructor(i18n: I18nService) {
     registerViewHelpers(this.text, i18n);
     registerViewHelpers(this.html, i18n);
+  }
+
+  /** The templates there are (each has at least a subject and a text part), by name. */
+  names(): string[] {
+    return readdirSync(this.dir)
+      .filter((file) => file.endsWith('.subject.hbs'))
+      .map((file) => file.slice(0, -'.subject.hbs'.length))
+      .filter((name) => /^[a-z0-9-]+$/.test(name) && existsSync(join(this.dir, `${name}.text.hbs`)))
+      .sort();
   }
 
   render(name: string, lang: string, vars: Record<string, unknown>): RenderedMail {
