@@ -13,6 +13,8 @@ import { searchQuery } from '../src/tickets/search-query';
 import { QUEUE_COUNT_CAP, QUEUE_PAGE_SIZE } from '../src/tickets/ticket.service';
 import { eventsStatement, messagesStatement, queueCountsStatement, queuePageStatement, ticketStatement, type Statement } from '../src/tickets/ticket.repository';
 import { generateDesk } from './ticket-data';
+import { requestListStatement } from '../src/portal/request-list';
+import { PORTAL_PAGE_SIZE } from '../src/portal/portal.service';
 
 /*
  * The agent workspace at scale: fills a throwaway PostgreSQL with BENCH_TICKETS tickets (default
@@ -162,6 +164,32 @@ export async function benchTickets(log: (line: string) => void = (line) => proce
         await measure(`search "${words}" (${who === 'admin' ? 'administrator' : 'agent of one group'})`, () => page(base, cookie, `/tickets?q=${encodeURIComponent(words)}`), listSql(who, 'all', 'updated', words));
       }
     }
+
+    // The portal: a requester with 300 requests in an organisation that shares its ~3,300.
+    cli(env, ['user:create', '--username', 'bench-requester', '--roles', 'requester', '--password-stdin'], `${PASSWORD}\n`);
+    const { rows: [requester] } = await db.query<{ id: string; organisation_id: string }>(
+      `UPDATE users SET organisation_id = (SELECT organisation_id FROM users WHERE username = 'user1') WHERE username = 'bench-requester' RETURNING id, organisation_id`,
+    );
+    await db.query(`UPDATE organisations SET requests_shared = true WHERE id = $1`, [requester!.organisation_id]);
+    await db.query(`UPDATE tickets SET requester_id = $1 WHERE id IN (SELECT id FROM tickets WHERE organisation_id = $2 LIMIT 300)`, [requester!.id, requester!.organisation_id]);
+    // The agent's bell: 20,000 notifications, 60 of them unread.
+    await db.query(
+      `INSERT INTO notifications (user_id, ticket_id, event, data, created_at, read_at)
+       SELECT $1, t.id, 'replied', jsonb_build_object('ref', 'INC-' || t.number, 'subject', t.subject), now() - g * interval '1 minute', CASE WHEN g > 60 THEN now() END
+         FROM generate_series(1, 20000) g JOIN LATERAL (SELECT id, number, subject FROM tickets OFFSET g LIMIT 1) t ON true`,
+      [agent!.id],
+    );
+    await db.query('ANALYZE');
+    const requesterCookie = await signIn(base, 'bench-requester');
+    const portalSql = (scope: 'mine' | 'organisation', state: 'open' | 'all', limit: number) => () =>
+      sql(requestListStatement({ scope, ownerId: scope === 'mine' ? requester!.id : requester!.organisation_id, state, resolvedStatuses: ['resolved'], limit }));
+    await measure('portal home (requester)', () => page(base, requesterCookie, '/portal'), portalSql('mine', 'open', 6));
+    await measure('portal "my requests", open', () => page(base, requesterCookie, '/portal/requests'), portalSql('mine', 'open', PORTAL_PAGE_SIZE + 1));
+    await measure('portal "organisation\'s requests", all', () => page(base, requesterCookie, '/portal/requests?scope=organisation&state=all'), portalSql('organisation', 'all', PORTAL_PAGE_SIZE + 1));
+    await measure('notification poll (agent, 20,000 entries)', () => page(base, agentCookie, '/notifications/poll'), () =>
+      db.query(`SELECT count(*)::int FROM (SELECT 1 FROM notifications WHERE user_id = $1 AND read_at IS NULL LIMIT 100) n`, [agent!.id]));
+    await measure('notifications page (agent)', () => page(base, agentCookie, '/notifications'), () =>
+      db.query(`SELECT n.id FROM notifications n WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT 31`, [agent!.id]));
     return [
       `Data: ${desk.tickets.toLocaleString('en')} tickets, ${desk.messages.toLocaleString('en')} messages, generated in ${desk.seconds.toFixed(0)} s. ${SAMPLES} samples a row after 3 warm-ups.`,
       '',

@@ -25,6 +25,8 @@ import { CustomFields1764000002300 } from './1764000002300-custom-fields';
 import { TicketTemplates1764000002400 } from './1764000002400-ticket-templates';
 import { TicketRatings1764000002500 } from './1764000002500-ticket-ratings';
 import { MailAbout1764000002600 } from './1764000002600-mail-about';
+import { SharedRequests1764000002700 } from './1764000002700-shared-requests';
+import { Notifications1764000002800 } from './1764000002800-notifications';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -54,4 +56,6 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   TicketTemplates1764000002400,
   TicketRatings1764000002500,
   MailAbout1764000002600,
+  SharedRequests1764000002700,
+  Notifications1764000002800,
 ];

@@ -24,7 +24,7 @@ describe('queueCondition', () => {
 });
 
 describe('impliesVisibility', () => {
-  const agent = { kind: 'limited' as const, userId: 'me', groupIds: ['g1', 'g2'], ledUserIds: [], unaddressed: true };
+  const agent = { kind: 'limited' as const, userId: 'me', groupIds: ['g1', 'g2'], ledUserIds: [], unaddressed: true, organisationId: null };
   const context = { userId: 'me', groupIds: ['g1', 'g2'], pendingStatuses: [] };
 
   it('lets "mine" and "my groups" skip the visibility check, since their own condition implies it', () => {

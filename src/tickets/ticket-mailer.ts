@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
+import { DEFAULT_LANGUAGE } from '../kernel/i18n/languages';
 import { OutboxService } from '../kernel/mail/outbox.service';
 import { UserRepository } from '../identity/user.repository';
 import { EmailedLinks } from '../identity/emailed-links.service';
+import type { NotifyEvent } from './notifications/notification-plan';
 
 /** What a ticket's mail is about, for its delivery log. */
 export function mailAbout(ticketId: string): string {
@@ -21,16 +23,32 @@ export interface TicketMailFacts {
   ticketId: string;
   ref: string;
   subject: string;
-  requesterId: string;
-  /** Who acted; nobody is mailed about their own action. */
-  actorId: string;
+  /** Who acted (their name goes into staff's notices). */
+  actorName: string;
+}
+
+/** Whom a message goes to, with their address and language. */
+export interface MailRecipient {
+  id: string;
+  email: string;
+  locale: string | null;
+  displayName: string;
+}
+
+/** What an event says beyond the ticket itself: the reply's text, the resolution. */
+export interface EventText {
+  text?: string;
+  resolution?: string;
+  status?: string;
 }
 
 /**
- * Mail to requesters about their tickets, queued in the caller's transaction (so a rolled-back
- * reply sends nothing): the confirmation that a request was registered, and staff's public
- * replies. Every message of a ticket names one thread root in References and carries the number
- * in the subject, so mail programs keep a ticket's mail together and replies can find it.
+ * Mail about tickets, queued in the caller's transaction (so a rolled-back change sends nothing):
+ * to requesters, the confirmation of a registration, staff's public replies, and the resolution
+ * with one-click answers; to staff, a notice of what happened with a link to the ticket. Every
+ * message of a ticket names one thread root in References and carries the number in the subject,
+ * so mail programs keep a ticket's mail together and replies can find it. Who is mailed at all is
+ * the notifier's decision (NotificationService).
  */
 @Injectable()
 export class TicketMailer {
@@ -45,40 +63,36 @@ export class TicketMailer {
     this.domain = new URL(config.get('app_url')).hostname || 'localhost';
   }
 
-  async registered(facts: TicketMailFacts, lang: string): Promise<void> {
-    await this.send(facts, lang, 'ticket-registered', 'ticket_registered', {}, true);
+  /**
+   * The requester's mail about an event on their request (a notice for events without their own
+   * template). Without a language of their own, the one of whoever registered it for them.
+   */
+  async toRequester(event: NotifyEvent, to: MailRecipient, facts: TicketMailFacts, extra: EventText, fallbackLang: string): Promise<void> {
+    const lang = to.locale ?? fallbackLang;
+    if (event === 'resolved') return this.resolved(to, facts, lang, extra.resolution ?? '');
+    const link = this.link(`/portal/requests/${facts.ref}`);
+    if (event === 'created') return this.send(to, facts, lang, 'ticket-registered', 'ticket_registered', { link });
+    if (event === 'replied') return this.send(to, facts, lang, 'ticket-reply', 'ticket_reply', { reply: extra.text ?? '', author: facts.actorName, link });
+    await this.notice(event, to, facts, extra, lang, link);
   }
 
-  async replied(facts: TicketMailFacts, lang: string, reply: { text: string; author: string }): Promise<void> {
-    await this.send(facts, lang, 'ticket-reply', 'ticket_reply', { reply: reply.text, author: reply.author }, false);
+  /** A staff member's notice of an event on a ticket, with its text where it has one, in their language. */
+  async toStaff(event: NotifyEvent, to: MailRecipient, facts: TicketMailFacts, extra: EventText): Promise<void> {
+    await this.notice(event, to, facts, extra, to.locale ?? DEFAULT_LANGUAGE, this.link(`/tickets/${facts.ref}`));
   }
 
   /**
    * Tells the requester their ticket is resolved, with one-click answers: a face per score and a
    * "not solved" link, all carrying one signed, single-use, expiring token for this ticket.
    */
-  async resolved(facts: TicketMailFacts, lang: string, resolution: string): Promise<void> {
-    if (facts.actorId === facts.requesterId) return;
-    const requester = await this.users.findById(facts.requesterId);
-    if (!requester?.active || !requester.email) return;
-    const token = await this.links.issue(requester.id, answerPurpose(facts.ref), ANSWER_LINK_DAYS * 24 * 60);
-    const base = new URL(`/answers/${facts.ref}/${token}`, this.config.get('app_url')).href;
-    await this.outbox.enqueue({
-      kind: 'ticket_resolved',
-      to: [requester.email],
-      template: 'ticket-resolved',
-      lang: requester.locale ?? lang,
-      vars: {
-        name: requester.displayName,
-        ref: facts.ref,
-        subject: facts.subject,
-        resolution,
-        scores: [5, 4, 3, 2, 1].map((score) => ({ score, link: `${base}?score=${score}` })),
-        rejectLink: `${base}?reject=1`,
-        days: ANSWER_LINK_DAYS,
-      },
-      headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
-      about: mailAbout(facts.ticketId),
+  private async resolved(to: MailRecipient, facts: TicketMailFacts, lang: string, resolution: string): Promise<void> {
+    const token = await this.links.issue(to.id, answerPurpose(facts.ref), ANSWER_LINK_DAYS * 24 * 60);
+    const base = this.link(`/answers/${facts.ref}/${token}`);
+    await this.send(to, facts, lang, 'ticket-resolved', 'ticket_resolved', {
+      resolution,
+      scores: [5, 4, 3, 2, 1].map((score) => ({ score, link: `${base}?score=${score}` })),
+      rejectLink: `${base}?reject=1`,
+      days: ANSWER_LINK_DAYS,
     });
   }
 
@@ -86,27 +100,26 @@ export class TicketMailer {
   async rejected(facts: TicketMailFacts, assigneeId: string, vars: { reason: string; requester: string }): Promise<void> {
     const assignee = await this.users.findById(assigneeId);
     if (!assignee?.active || !assignee.email) return;
-    await this.outbox.enqueue({
-      kind: 'ticket_rejected',
-      to: [assignee.email],
-      template: 'ticket-rejected',
-      lang: assignee.locale ?? 'en',
-      vars: { ...vars, name: assignee.displayName, ref: facts.ref, subject: facts.subject, link: new URL(`/tickets/${facts.ref}`, this.config.get('app_url')).href },
-      headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
-      about: mailAbout(facts.ticketId),
-    });
+    const to = { id: assignee.id, email: assignee.email, locale: assignee.locale, displayName: assignee.displayName };
+    await this.send(to, facts, assignee.locale ?? DEFAULT_LANGUAGE, 'ticket-rejected', 'ticket_rejected', { ...vars, link: this.link(`/tickets/${facts.ref}`) });
   }
 
-  private async send(facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>, evenToActor: boolean): Promise<void> {
-    if (!evenToActor && facts.actorId === facts.requesterId) return;
-    const requester = await this.users.findById(facts.requesterId);
-    if (!requester?.active || !requester.email) return;
+  private notice(event: NotifyEvent, to: MailRecipient, facts: TicketMailFacts, extra: EventText, lang: string, link: string): Promise<void> {
+    const excerpt = (extra.text ?? extra.resolution ?? '').slice(0, 4000);
+    return this.send(to, facts, lang, 'ticket-notice', `ticket_${event}`, { headline: `notifications.mail.${event}`, actor: facts.actorName, excerpt, status: extra.status ?? '', link });
+  }
+
+  private link(path: string): string {
+    return new URL(path, this.config.get('app_url')).href;
+  }
+
+  private async send(to: MailRecipient, facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>): Promise<void> {
     await this.outbox.enqueue({
       kind,
-      to: [requester.email],
+      to: [to.email],
       template,
-      lang: requester.locale ?? lang,
-      vars: { ...vars, name: requester.displayName, ref: facts.ref, subject: facts.subject, link: new URL(`/tickets/${facts.ref}`, this.config.get('app_url')).href },
+      lang,
+      vars: { ...vars, name: to.displayName, ref: facts.ref, subject: facts.subject },
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
       about: mailAbout(facts.ticketId),
     });

@@ -95,7 +95,7 @@ const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.descriptio
   t.contractor, t.contract_ref AS "contractRef", t.custom`;
 const FROM = `tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id LEFT JOIN users a ON a.id = t.assignee_id
   LEFT JOIN services sv ON sv.id = t.service_id LEFT JOIN service_components sc ON sc.id = t.component_id`;
-const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id' };
+const ADDRESS = { requester: 't.requester_id', assignee: 't.assignee_id', group: 't.group_id', organisation: 't.organisation_id' };
 /** A ticket's number as people write it (INC-42), computed in SQL for batch jobs. */
 const REF_SQL = `CASE t.type WHEN 'incident' THEN 'INC' WHEN 'service_request' THEN 'REQ' WHEN 'information_request' THEN 'INF' ELSE 'DOC' END || '-' || t.number`;
 

@@ -19,7 +19,7 @@ import { AttachmentService, type Download, type SentFiles } from './attachments/
 import type { AttachmentRow } from './attachments/attachment.repository';
 import { isLevel, priorityOf, type Level } from './priority';
 import { searchQuery } from './search-query';
-import { TicketMailer } from './ticket-mailer';
+import { NotificationService } from './notifications/notification.service';
 import { cleanHtml, htmlToText, textToHtml } from './ticket-html';
 import { CHANNELS, isTicketType, parseTicketRef, ticketRef, type Channel, type TicketType } from './ticket-types';
 import { TicketRepository, type EventRow, type MessageRow, type TicketRow } from './ticket.repository';
@@ -102,7 +102,7 @@ export class TicketService {
     private readonly groups: WorkGroupService,
     private readonly visibility: VisibilityService,
     private readonly absences: AbsenceService,
-    private readonly mailer: TicketMailer,
+    private readonly notifier: NotificationService,
     private readonly files: AttachmentService,
     private readonly catalogue: CatalogueService,
     private readonly router: TicketRouter,
@@ -175,7 +175,7 @@ export class TicketService {
       await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
       const attached = await this.files.attach(id, null, sent, actor.id);
       await this.tickets.refreshSearch(id, ref);
-      await this.mailer.registered({ ticketId: id, ref, subject, requesterId: requester.id, actorId: actor.id }, actor.locale ?? 'en');
+      await this.notifier.notify('created', { ticketId: id, ref, subject, actor });
       const chosen = address.by === 'person' ? { groupId: address.groupId, assigneeId: address.assigneeId } : { groupId: null, assigneeId: null };
       await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, ...chosen, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });
       // Every automatic decision goes into the history with what made it.
@@ -191,6 +191,7 @@ export class TicketService {
     const ticket = await this.visibleTicket(actor, ref);
     const canWork = actorCan(actor, 'tickets.work');
     if (canWork) await this.conversation.markRead(actor, ticket.id);
+    await this.notifier.readTicket(actor, ticket.id);
     const workflow = await this.tickets.workflow();
     const files = await this.files.list(ticket.id, canWork);
     const filesOf = (messageId: string | null) => files.filter((file) => file.messageId === messageId);
@@ -308,6 +309,9 @@ export class TicketService {
     const ticket = await this.visibleTicket(actor, ref);
     const staff = actorCan(actor, 'tickets.work');
     if (input.kind === 'note' && !staff) throw new NotFoundError();
+    // Colleagues who see a request because their organisation shares them read it; only its
+    // requester and its watchers speak in it.
+    if (!staff && ticket.requesterId !== actor.id && !(await this.tickets.isWatching(ticket.id, actor.id))) throw new DomainError('reply_not_yours', 'tickets.errors.reply_not_yours', 403);
     const clean = bodyHtml(input.bodyHtml, input.body);
     if (!clean && !sent?.uploads.length) throw fieldRefusal('message_empty', 'tickets.errors.message_empty', 'body');
     this.files.check(sent);
@@ -318,7 +322,7 @@ export class TicketService {
     return this.uow.transaction(async () => {
       const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
       const mentioned = await this.conversation.mention(actor, ticket, messageId, htmlToText(html));
-      if (mentioned.size) await this.tickets.setMessageHtml(messageId, this.conversation.markMentions(html, mentioned));
+      if (mentioned.logins.size) await this.tickets.setMessageHtml(messageId, this.conversation.markMentions(html, mentioned.logins));
       const attached = await this.files.attach(ticket.id, messageId, sent, actor.id);
       await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId, ...(attached.length ? { attachments: attached } : {}) });
       const workflow = await this.tickets.workflow();
@@ -326,10 +330,9 @@ export class TicketService {
       const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};
       await this.tickets.touch(ticket.id, changes);
       await this.tickets.refreshSearch(ticket.id, ticketRef(ticket.type, ticket.number));
-      if (input.kind === 'reply' && staff) {
-        const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, requesterId: ticket.requesterId, actorId: actor.id };
-        await this.mailer.replied(facts, actor.locale ?? 'en', { text: htmlToText(html), author: actor.displayName });
-      }
+      const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor };
+      await this.notifier.notify(input.kind === 'note' ? 'noted' : 'replied', { ...facts, text: { text: htmlToText(html) } });
+      if (mentioned.ids.length) await this.notifier.notify('mentioned', { ...facts, mentionedIds: mentioned.ids, text: { text: htmlToText(html) } });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
       if (reopenTo) {
         await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopenTo.key, reason: 'requester_reply' });
@@ -356,10 +359,10 @@ export class TicketService {
       await this.applyChange(ticket, input.version, changes);
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: input.status });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
-      if (resolving) {
-        const facts = { ticketId: ticket.id, ref: event.ref, subject: ticket.subject, requesterId: ticket.requesterId, actorId: actor.id };
-        await this.mailer.resolved(facts, actor.locale ?? 'en', `${input.resolutionText!.trim()}`);
-      }
+      // A resolution is the status change requesters care about: it is told as one event, not two.
+      const facts = { ticketId: ticket.id, ref: event.ref, subject: ticket.subject, actor };
+      if (resolving) await this.notifier.notify('resolved', { ...facts, text: { resolution: input.resolutionText!.trim() } });
+      else await this.notifier.notify('status_changed', { ...facts, text: { status: input.status } });
       this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: input.status });
       if (resolving) this.hooks.doAction('ticket.resolved', event);
       if (reopening) this.hooks.doAction('ticket.reopened', event);
@@ -377,6 +380,7 @@ export class TicketService {
       await this.applyChange(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId: addressed.assigneeId } });
       if (auto) await this.tickets.insertEvent(ticket.id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
+      await this.notifier.notify('assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor });
       this.hooks.doAction('ticket.assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id, groupId, assigneeId });
     });
   }

@@ -12,6 +12,9 @@ import { TicketMailer } from './ticket-mailer';
 import { TicketService } from './ticket.service';
 import { TicketPage } from './ticket-page';
 import { SatisfactionService } from './satisfaction/satisfaction.service';
+import { NotificationRepository } from './notifications/notification.repository';
+import { NotificationService } from './notifications/notification.service';
+import { NotificationRulesController, NotificationsController } from './notifications/notifications.controller';
 import { SatisfactionApiController, SatisfactionController } from './satisfaction/satisfaction.controller';
 import { AnswerLinkController } from './satisfaction/answer-link.controller';
 import { TicketActionsApiController } from './ticket-actions.api.controller';
@@ -50,8 +53,8 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
 /** Incidents and service requests: the ticket model, workflow, conversation and queues. */
 @Module({
   imports: [IdentityModule, CatalogueModule],
-  controllers: [AnswerLinkController, SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
-  providers: [SatisfactionService, BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
-  exports: [TicketService],
+  controllers: [NotificationsController, NotificationRulesController, AnswerLinkController, SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
+  providers: [NotificationRepository, NotificationService, SatisfactionService, BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
+  exports: [TicketService, SatisfactionService, CustomFieldsService, AttachmentService],
 })
 export class TicketsModule {}

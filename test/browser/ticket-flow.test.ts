@@ -85,7 +85,7 @@ describe('a ticket worked in a real browser', () => {
     await page.goto(`${app.url}/login`);
     await page.fill('#username', 'caller');
     await page.fill('#password', 'vpn requester key 77');
-    await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL(`${app.url}/portal`), page.click('button[type=submit]')]);
     const [{ number }] = await app.boot.database.dataSource.query(`SELECT number::text FROM tickets WHERE subject = 'Не работает VPN'`);
     await page.goto(`${app.url}/tickets/INC-${number}`);
     await page.fill('#field-reason', 'После перезагрузки снова ошибка 809');

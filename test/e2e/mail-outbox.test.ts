@@ -121,6 +121,17 @@ describe('mail outbox', () => {
     await expect(enqueue(mail(['a@example.com'], { headers: { 'Bad Header:': 'x' } }))).rejects.toMatchObject({ code: 'mail_header_invalid' });
   });
 
+  it('sends from a message\'s own sender (a mailbox\'s), and refuses one that could forge headers', async () => {
+    const id = await enqueue(mail(['a@example.com'], { from: { address: 'Support@Пример.рф', name: 'Служба поддержки' } }));
+    expect((await db().query(`SELECT from_address FROM mail_outbox WHERE id = $1`, [id]))[0].from_address).toBe('Support@xn--e1afmkfd.xn--p1ai');
+    await deliver();
+    const [received] = await smtp.waitFor(1);
+    // The receiving parser shows the IDN domain in Unicode again.
+    expect(received!.mail.from!.value).toEqual([{ address: 'Support@пример.рф', name: 'Служба поддержки' }]);
+    await expect(enqueue(mail(['a@example.com'], { from: { address: 'desk@example.com', name: 'Desk\r\nBcc: victim@example.com' } }))).rejects.toMatchObject({ code: 'mail_header_invalid' });
+    await expect(enqueue(mail(['a@example.com'], { from: { address: 'not an address' } }))).rejects.toMatchObject({ code: 'mail_header_invalid' });
+  });
+
   it('fails a message with no deliverable recipient at once, without retries', async () => {
     const id = await enqueue(mail(['nobody']));
     await deliver();

@@ -63,7 +63,7 @@ describe('external requesters', () => {
       const accepted = await submit(path, { password: 'my own password 1', confirm: 'my own password 1' });
       expect(accepted.page.text).toContain('Welcome, Клиент Иванов.');
       expect(accepted.res.status).toBe(303);
-      await accepted.agent.get('/').expect(200);
+      await accepted.agent.get('/portal').expect(200);
       await signedInAgent(app.url, 'client@northwind.example', 'my own password 1');
       expect((await submit(path, {})).res.status).toBe(410);
     });
@@ -86,9 +86,9 @@ describe('external requesters', () => {
       const visitor = request.agent(app.url);
       const opened = await visitor.get(path).expect(200);
       expect(opened.text).toContain(`action="${path}"`);
-      await visitor.get('/').expect(303); // not signed in by opening the link
+      await visitor.get('/portal').expect(303); // not signed in by opening the link
       await visitor.post(path).type('form').send({ _csrf: csrfOf(opened.text) }).expect(303);
-      await visitor.get('/').expect(200);
+      await visitor.get('/portal').expect(200);
       expect((await submit(path, {})).res.status).toBe(410);
     });
 
@@ -128,7 +128,7 @@ describe('external requesters', () => {
       const path = linkPath(message, '/register/confirm/');
       const confirmed = await submit(path, {});
       expect(confirmed.res.status).toBe(303);
-      await confirmed.agent.get('/').expect(200);
+      await confirmed.agent.get('/portal').expect(200);
       const [active] = await db().query(`SELECT u.active, o.name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.email = 'ivan@xn--e1afmkfd.xn--p1ai'`);
       expect(active).toEqual({ active: true, name: 'ООО Пример' });
     });

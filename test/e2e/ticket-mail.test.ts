@@ -48,7 +48,7 @@ describe('mail to requesters about their tickets', () => {
     const [message] = await delivered(1);
     expect(message!.envelopeTo).toEqual(['olga@example.com']);
     expect(message!.mail.subject).toBe(`[${ref}] Зарегистрировано: Не работает почта`);
-    expect(message!.mail.text).toContain(`http://desk.example.test/tickets/${ref}`);
+    expect(message!.mail.text).toContain(`http://desk.example.test/portal/requests/${ref}`);
     expect(message!.mail.headers.get('references')).toMatch(/^<ticket-[0-9a-f-]{36}@desk\.example\.test>$/);
   });
 

@@ -138,10 +138,10 @@ describe('people administration', () => {
 
   it('deactivates a person, signing them out everywhere, and audits it', async () => {
     const petr = await signedInAgent(app.url, 'petr', PASSWORD);
-    await petr.get('/').expect(200);
+    await petr.get('/profile').expect(200);
     const id = await idOf('petr');
     expect((await post(`/admin/users/${id}`, { displayName: 'Пётр', roles: ['requester'] }, `/admin/users/${id}`)).status).toBe(303);
-    await petr.get('/').expect(303);
+    expect((await petr.get('/profile').expect(303)).headers.location).toMatch(/^\/login/);
     const events = await db().query(`SELECT event FROM audit_events WHERE subject = 'petr' AND event LIKE 'user.%'`);
     expect(events).toEqual([{ event: 'user.deactivated' }]);
     const form = await request.agent(app.url).get('/login');

@@ -65,6 +65,7 @@ export class OrganisationApiController {
       emailDomains: body.emailDomains ?? current.emailDomains,
       active: body.active ?? current.active,
       ...(body.selfRegistration === undefined ? {} : { selfRegistration: body.selfRegistration }),
+      ...(body.requestsShared === undefined ? {} : { requestsShared: body.requestsShared }),
     });
     return OrganisationViewDto.fromDetails(await this.organisations.view(req.actor!, params.id));
   }

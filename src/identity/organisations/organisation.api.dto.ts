@@ -20,9 +20,10 @@ export class OrganisationSummaryDto {
 /** One organisation as the API shows it on its own: with whether self-registration is open. */
 export class OrganisationDetailDto extends OrganisationSummaryDto {
   @ApiProperty() selfRegistration!: boolean;
+  @ApiProperty({ description: "Its people see each other's requests in the portal" }) requestsShared!: boolean;
 
   static fromOrganisation(organisation: Organisation): OrganisationDetailDto {
-    return Object.assign(new OrganisationDetailDto(), OrganisationSummaryDto.from(organisation), { selfRegistration: organisation.selfRegistration });
+    return Object.assign(new OrganisationDetailDto(), OrganisationSummaryDto.from(organisation), { selfRegistration: organisation.selfRegistration, requestsShared: organisation.requestsShared });
   }
 }
 
@@ -82,6 +83,7 @@ export class OrganisationBodyDto {
   emailDomains?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({ description: 'People with an address in the mail domains may register themselves' }) @IsOptional() @IsBoolean() selfRegistration?: boolean;
+  @ApiPropertyOptional({ description: "Its people see each other's requests in the portal" }) @IsOptional() @IsBoolean() requestsShared?: boolean;
 }
 
 export class DepartmentBodyDto {

@@ -43,7 +43,7 @@ export class OrganisationController {
   @Post()
   @RequirePermission('admin.organisations.manage')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: OrganisationDto) {
-    const input = { ...body, active: body.active ?? false, selfRegistration: body.selfRegistration ?? false };
+    const input = { ...body, active: body.active ?? false, selfRegistration: body.selfRegistration ?? false, requestsShared: body.requestsShared ?? false };
     try {
       const organisation = await this.organisations.create(req.actor!, input);
       this.pages.flash(req, 'success', 'organisations.created');
@@ -65,7 +65,7 @@ export class OrganisationController {
   @Post(':id')
   @RequirePermission('admin.organisations.manage')
   async update(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: OrganisationDto) {
-    const input = { ...body, active: body.active ?? false, selfRegistration: body.selfRegistration ?? false };
+    const input = { ...body, active: body.active ?? false, selfRegistration: body.selfRegistration ?? false, requestsShared: body.requestsShared ?? false };
     try {
       await this.organisations.update(req.actor!, id, input);
       this.pages.flash(req, 'success', 'organisations.saved');
@@ -241,6 +241,7 @@ function savedValues(organisation: Organisation): FormValues {
     emailDomains: organisation.emailDomains.map(displayDomain).join('\n'),
     active: organisation.active,
     selfRegistration: organisation.selfRegistration,
+    requestsShared: organisation.requestsShared,
   };
 }
 

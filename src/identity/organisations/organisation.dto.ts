@@ -17,6 +17,7 @@ export class OrganisationDto {
   emailDomains?: string;
   @IsOptional() @Checkbox() @IsBoolean() active?: boolean;
   @IsOptional() @Checkbox() @IsBoolean() selfRegistration?: boolean;
+  @IsOptional() @Checkbox() @IsBoolean() requestsShared?: boolean;
   @IsOptional() @IsString() _csrf?: string;
 }
 

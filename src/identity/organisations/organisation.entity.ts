@@ -32,6 +32,10 @@ export class Organisation {
   @Column({ name: 'self_registration', type: 'boolean', default: false })
   selfRegistration!: boolean;
 
+  /** Its people see each other's requests in the portal (a team sharing one desk contract). */
+  @Column({ name: 'requests_shared', type: 'boolean', default: false })
+  requestsShared!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -11,6 +11,7 @@ export interface NewOrganisation {
   emailDomains: string[];
   active: boolean;
   selfRegistration: boolean;
+  requestsShared: boolean;
 }
 
 /** One row of the organisations list. */

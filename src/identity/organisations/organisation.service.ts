@@ -37,6 +37,8 @@ export interface OrganisationInput {
   active?: boolean;
   /** People with an address in the mail domains may register themselves; absent leaves it as it is. */
   selfRegistration?: boolean;
+  /** Its people see each other's requests; absent leaves it as it is. */
+  requestsShared?: boolean;
 }
 
 export interface DepartmentInput {
@@ -102,7 +104,7 @@ export class OrganisationService {
     return this.uow.transaction(async () => {
       await this.refuseTaken(fields, null);
       return this.translatingDuplicates(fields, () =>
-        this.repo.insert({ code: null, emailDomains: [], ...fields, active: input.active ?? true, selfRegistration: input.selfRegistration ?? false }),
+        this.repo.insert({ code: null, emailDomains: [], ...fields, active: input.active ?? true, selfRegistration: input.selfRegistration ?? false, requestsShared: input.requestsShared ?? false }),
       );
     });
   }
@@ -114,8 +116,11 @@ export class OrganisationService {
       const organisation = await this.locked(id);
       await this.refuseTaken(fields, organisation.id);
       const active = input.active === undefined ? {} : { active: input.active };
-      const selfRegistration = input.selfRegistration === undefined ? {} : { selfRegistration: input.selfRegistration };
-      await this.translatingDuplicates(fields, () => this.repo.update(organisation.id, { ...fields, ...active, ...selfRegistration }));
+      const flags = {
+        ...(input.selfRegistration === undefined ? {} : { selfRegistration: input.selfRegistration }),
+        ...(input.requestsShared === undefined ? {} : { requestsShared: input.requestsShared }),
+      };
+      await this.translatingDuplicates(fields, () => this.repo.update(organisation.id, { ...fields, ...active, ...flags }));
     });
   }
 

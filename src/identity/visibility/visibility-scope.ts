@@ -7,7 +7,9 @@ import type { Role } from '../../kernel/security/roles';
  * - staff see what is addressed to them or to a work group they belong to, and what is addressed
  *   to nobody yet (the shared inbox the first line triages, until routing addresses it);
  * - a group's lead (its coordinator) also sees everything addressed to any member of the group.
- * A requester with no other role has no groups here, so sees only their own requests.
+ * - people of an organisation that shares its requests see every request of that organisation.
+ * A requester with no other role has no groups here, so sees only their own requests (and, when
+ * the organisation shares them, their colleagues').
  */
 export type VisibilityScope =
   | { kind: 'all' }
@@ -20,6 +22,8 @@ export type VisibilityScope =
       ledUserIds: string[];
       /** Whether records addressed to no group and no person are visible (staff). */
       unaddressed: boolean;
+      /** The actor's organisation when it shares its requests among its people, else null. */
+      organisationId: string | null;
     };
 
 /** What the actor's work groups say about them. */
@@ -30,6 +34,8 @@ export interface Memberships {
   leads: readonly string[];
   /** Members of the groups the actor leads (the actor among them). */
   ledMembers: readonly string[];
+  /** The actor's organisation if it shares requests among its people. */
+  sharedOrganisationId?: string | null;
 }
 
 /** Roles that see every record. */
@@ -39,10 +45,11 @@ const STAFF: readonly Role[] = ['agent', 'specialist', 'group_lead', 'change_app
 
 export function visibilityScope(actor: { id: string; roles: readonly Role[] }, memberships: Memberships): VisibilityScope {
   if (actor.roles.some((role) => SEE_ALL.includes(role))) return { kind: 'all' };
-  if (!actor.roles.some((role) => STAFF.includes(role))) return { kind: 'limited', userId: actor.id, groupIds: [], ledUserIds: [], unaddressed: false };
+  const organisationId = memberships.sharedOrganisationId ?? null;
+  if (!actor.roles.some((role) => STAFF.includes(role))) return { kind: 'limited', userId: actor.id, groupIds: [], ledUserIds: [], unaddressed: false, organisationId };
   const groupIds = [...new Set([...memberships.memberOf, ...memberships.leads])].sort();
   const ledUserIds = [...new Set(memberships.ledMembers)].filter((id) => id !== actor.id).sort();
-  return { kind: 'limited', userId: actor.id, groupIds, ledUserIds, unaddressed: true };
+  return { kind: 'limited', userId: actor.id, groupIds, ledUserIds, unaddressed: true, organisationId };
 }
 
 /** Who a record is addressed to and who asked for it. */
@@ -50,6 +57,8 @@ export interface Addressed {
   requesterId: string | null;
   assigneeId: string | null;
   groupId: string | null;
+  /** The requester's organisation when the record was made. */
+  organisationId?: string | null;
 }
 
 /** Whether the scope lets its actor see this record. */
@@ -58,6 +67,7 @@ export function canSee(scope: VisibilityScope, record: Addressed): boolean {
   if (record.requesterId === scope.userId || record.assigneeId === scope.userId) return true;
   if (record.groupId !== null && scope.groupIds.includes(record.groupId)) return true;
   if (scope.unaddressed && record.groupId === null && record.assigneeId === null) return true;
+  if (scope.organisationId !== null && record.organisationId === scope.organisationId) return true;
   return record.assigneeId !== null && scope.ledUserIds.includes(record.assigneeId);
 }
 
@@ -66,6 +76,7 @@ export interface AddressColumns {
   requester: string;
   assignee: string;
   group: string;
+  organisation: string;
 }
 
 /**
@@ -80,5 +91,6 @@ export function visibilityCondition(scope: VisibilityScope, columns: AddressColu
   if (scope.groupIds.length) parts.push(`${columns.group} = ANY (${param(scope.groupIds)}::uuid[])`);
   if (scope.ledUserIds.length) parts.push(`${columns.assignee} = ANY (${param(scope.ledUserIds)}::uuid[])`);
   if (scope.unaddressed) parts.push(`(${columns.group} IS NULL AND ${columns.assignee} IS NULL)`);
+  if (scope.organisationId !== null) parts.push(`${columns.organisation} = ${param(scope.organisationId)}`);
   return `(${parts.join(' OR ')})`;
 }

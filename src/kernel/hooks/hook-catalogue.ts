@@ -78,8 +78,14 @@ export interface HookCatalogue {
   'web.slot.dashboard_main': { kind: 'filter'; value: string; context: SlotContext };
   /** HTML shown in the ticket page's sidebar, resolved before the ticket page renders. */
   'web.slot.ticket_sidebar': { kind: 'filter'; value: string; context: SlotContext };
+  /** HTML shown on the portal's home page under the catalogue (knowledge, notices), resolved before it renders. */
+  'web.slot.portal_home': { kind: 'filter'; value: string; context: SlotContext };
+  /** HTML shown beside the portal's new-request form (suggested articles), resolved before it renders. */
+  'web.slot.portal_request_form': { kind: 'filter'; value: string; context: SlotContext };
   /** HTML shown in every page's footer, resolved before the layout renders. */
   'web.slot.layout_footer': { kind: 'filter'; value: string; context: SlotContext };
+  /** How many unread notifications the signed-in person has (the bell's badge and the tab title); areas add theirs. */
+  'web.account.unread': { kind: 'filter'; value: number; context: { userId: string } };
   /** The main navigation, before items the user lacks permission for are dropped. */
   'web.nav.items': { kind: 'filter'; value: NavItem[]; context: { userId: string | null } };
 }

@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   html: string | null;
   messageId: string;
   headers: Record<string, string>;
+  /** The message's own sender; the configured `mail.from` when absent. */
+  from?: { address: string; name: string | null } | null;
 }
 
 /**
@@ -46,7 +48,8 @@ export class MailTransport implements OnModuleDestroy {
   async send(message: OutgoingMessage): Promise<void> {
     if (!this.transporter) throw new Error('no SMTP server is configured (MAIL__SMTP_HOST)');
     await this.transporter.sendMail({
-      from: this.from,
+      // Nodemailer encodes a non-ASCII display name (RFC 2047); the outbox refused line breaks.
+      from: message.from ? { address: message.from.address, name: message.from.name ?? '' } : this.from,
       to: message.to,
       subject: message.subject,
       text: message.text,

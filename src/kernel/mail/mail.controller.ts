@@ -27,6 +27,10 @@ function sampleMailValues(appUrl: string): Record<string, unknown> {
     days: 14,
     minutes: 30,
     organisation: 'Northwind Ltd',
+    headline: 'notifications.mail.assigned',
+    actor: 'Ivan (Service desk)',
+    excerpt: 'Please restart the printer and try again.',
+    status: 'in_progress',
   };
 }
 

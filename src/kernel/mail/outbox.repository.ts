@@ -16,6 +16,9 @@ export interface NewOutboxRow {
   messageId: string;
   /** What the message is about, for that record's delivery log (`ticket:<id>`). */
   about?: string | null;
+  /** Its own sender (a mailbox's), else the configured `mail.from`. */
+  fromAddress?: string | null;
+  fromName?: string | null;
 }
 
 /** One line of a record's delivery log. */
@@ -47,7 +50,7 @@ export interface OutboxRow extends NewOutboxRow {
 }
 
 const COLUMNS = `id, kind, recipients, rejected_recipients AS "rejectedRecipients", subject, text_body AS "textBody", html_body AS "htmlBody",
-  headers, message_id AS "messageId", status, attempts, created_at AS "createdAt", next_attempt_at AS "nextAttemptAt",
+  headers, message_id AS "messageId", from_address AS "fromAddress", from_name AS "fromName", status, attempts, created_at AS "createdAt", next_attempt_at AS "nextAttemptAt",
   last_error AS "lastError", sent_at AS "sentAt"`;
 
 /**
@@ -64,9 +67,9 @@ export class OutboxRepository {
 
   async insert(row: NewOutboxRow): Promise<void> {
     await this.uow.manager().query(
-      `INSERT INTO mail_outbox (id, kind, recipients, rejected_recipients, subject, text_body, html_body, headers, message_id, about)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.id, row.kind, row.recipients, row.rejectedRecipients, row.subject, row.textBody, row.htmlBody, row.headers, row.messageId, row.about ?? null],
+      `INSERT INTO mail_outbox (id, kind, recipients, rejected_recipients, subject, text_body, html_body, headers, message_id, about, from_address, from_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [row.id, row.kind, row.recipients, row.rejectedRecipients, row.subject, row.textBody, row.htmlBody, row.headers, row.messageId, row.about ?? null, row.fromAddress ?? null, row.fromName ?? null],
     );
   }
 

@@ -6,7 +6,7 @@ import { MailTemplates } from './mail-templates';
 import { signedMessageId } from './message-id';
 import { OutboxRepository, type DeliveryLogRow } from './outbox.repository';
 import { HookBus } from '../hooks/hook-bus';
-import { isSingleLine, recipientList } from './recipients';
+import { isSingleLine, normalizeAddress, recipientList } from './recipients';
 
 /** A message to send, by template, in the recipient's language. */
 export interface MailRequest {
@@ -22,6 +22,8 @@ export interface MailRequest {
   automatic?: boolean;
   /** What the message is about (`ticket:<id>`), for that record's delivery log. */
   about?: string;
+  /** The sender when not the configured default: the mailbox a ticket came through. */
+  from?: { address: string; name?: string };
 }
 
 /**
@@ -54,6 +56,8 @@ export class OutboxService {
       headers['Auto-Submitted'] = 'auto-generated';
       headers['X-Auto-Response-Suppress'] = 'All';
     }
+    const fromAddress = request.from ? normalizeAddress(request.from.address) : null;
+    if (request.from && (!fromAddress || !isSingleLine(request.from.name ?? ''))) throw new DomainError('mail_header_invalid', 'mail.errors.header_invalid', 400);
     const { accepted, rejected } = recipientList(await this.hooks.applyFilters('mail.message.recipients', [...request.to], context));
     const id = randomUUID();
     await this.outbox.insert({
@@ -67,6 +71,8 @@ export class OutboxService {
       headers,
       messageId: signedMessageId(id, this.config.secretKey.value, this.domain),
       about: request.about ?? null,
+      fromAddress,
+      fromName: request.from?.name?.trim() || null,
     });
     return id;
   }

@@ -71,7 +71,8 @@ export class OutboxWorker implements OnApplicationBootstrap {
     try {
       if (row.recipients.length === 0) throw new FinalError('no valid recipient');
       const headers = await this.hooks.applyFilters('mail.message.headers', { ...row.headers }, { kind: row.kind, messageId: row.messageId });
-      await this.transport.send({ to: row.recipients, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId, headers });
+      const from = row.fromAddress ? { address: row.fromAddress, name: row.fromName ?? null } : null;
+      await this.transport.send({ to: row.recipients, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId, headers, from });
       await this.outbox.markSent(row.id);
       this.hooks.doAction('mail.message.sent', { id: row.id, kind: row.kind, messageId: row.messageId, recipients: row.recipients });
     } catch (error) {

@@ -7,7 +7,7 @@ import { csrfTokenFor } from '../security/csrf';
 import { actorCan, type Permission } from '../security/permissions';
 
 /** The slots a page may show; each is resolved through the async filter `web.slot.<name>`. */
-export type SlotName = 'dashboard_main' | 'layout_footer' | 'ticket_sidebar';
+export type SlotName = 'dashboard_main' | 'layout_footer' | 'ticket_sidebar' | 'portal_home' | 'portal_request_form';
 
 export interface PageOptions {
   /** i18n key of the page title. */
@@ -33,6 +33,7 @@ const BASE_NAV: NavItem[] = [
   { href: '/admin/templates', labelKey: 'templates.nav', permission: 'admin.catalogue.manage' },
   { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
   { href: '/admin/mail', labelKey: 'mail.nav', permission: 'admin.mail.manage' },
+  { href: '/admin/notifications', labelKey: 'notifications.rules_nav', permission: 'admin.notifications.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
   { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },
 ];
@@ -56,6 +57,7 @@ export class PageService {
     const slotNames: SlotName[] = [...(options.slots ?? []), 'layout_footer'];
     const slotValues = await Promise.all(slotNames.map((name) => this.hooks.applyFilters(`web.slot.${name}`, '', context)));
     const navItems = actor ? await this.hooks.applyFilters('web.nav.items', BASE_NAV, { userId: actor.id }) : [];
+    const unread = actor ? await this.hooks.applyFilters('web.account.unread', 0, { userId: actor.id }) : 0;
     const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey, options.titleVars), { view: options.titleKey });
     const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key, item.vars) }));
     if (req.session) req.session.flash = [];
@@ -65,6 +67,8 @@ export class PageService {
       languages: this.i18n.languages().map((code) => ({ code, label: this.i18n.t(code, 'language.name'), active: code === lang })),
       timeZone: actor?.timeZone ?? 'UTC',
       title,
+      // The bell's badge, and the tab title's prefix so a background tab shows there is news.
+      unread: unread > 0 ? (unread >= 100 ? '99+' : String(unread)) : null,
       csrfToken: req.session ? csrfTokenFor(req) : '',
       user: actor && { displayName: actor.displayName, username: actor.username },
       nav: navItems

@@ -25,20 +25,20 @@ export class ConversationService {
   ) {}
 
   /**
-   * Records the mentions in a message written by staff and returns the logins that count (to mark
-   * them in the text): active staff who may see the ticket, never the writer.
+   * Records the mentions in a message written by staff and returns the people that count (logins
+   * to mark them in the text, ids to notify): active staff who may see the ticket, never the writer.
    */
-  async mention(actor: Actor, ticket: TicketRow, messageId: string, text: string): Promise<Set<string>> {
-    if (!actorCan(actor, 'tickets.work')) return new Set();
+  async mention(actor: Actor, ticket: TicketRow, messageId: string, text: string): Promise<{ logins: Set<string>; ids: string[] }> {
+    if (!actorCan(actor, 'tickets.work')) return { logins: new Set(), ids: [] };
     const people = await this.store.people(mentionedLogins(text));
     const reached: Array<{ id: string; username: string }> = [];
     for (const person of people) {
       if (person.id === actor.id || !rolesGrant(person.roles as Role[], 'tickets.work')) continue;
       const scope = await this.visibility.scopeFor({ id: person.id, roles: person.roles as Role[] });
-      if (canSee(scope, { requesterId: ticket.requesterId, assigneeId: ticket.assigneeId, groupId: ticket.groupId })) reached.push(person);
+      if (canSee(scope, { requesterId: ticket.requesterId, assigneeId: ticket.assigneeId, groupId: ticket.groupId, organisationId: ticket.organisationId })) reached.push(person);
     }
     await this.store.addMentions(ticket.id, messageId, reached.map((person) => person.id), actor.id);
-    return new Set(reached.map((person) => person.username.toLocaleLowerCase('und')));
+    return { logins: new Set(reached.map((person) => person.username.toLocaleLowerCase('und'))), ids: reached.map((person) => person.id) };
   }
 
   markMentions(html: string, logins: ReadonlySet<string>): string {

@@ -26,7 +26,7 @@ export class TicketRelationsRepository {
   /** Links in either direction, to tickets the actor may see (the others are not mentioned). */
   linked(scope: VisibilityScope, ticketId: string): Promise<LinkedTicket[]> {
     const params: unknown[] = [ticketId];
-    const visible = visibilityCondition(scope, { requester: 'o.requester_id', assignee: 'o.assignee_id', group: 'o.group_id' }, (value) => `$${params.push(value)}`);
+    const visible = visibilityCondition(scope, { requester: 'o.requester_id', assignee: 'o.assignee_id', group: 'o.group_id', organisation: 'o.organisation_id' }, (value) => `$${params.push(value)}`);
     return this.query(
       `SELECT o.id, ${REF_SQL} AS ref, o.subject, o.status, l.kind
          FROM ticket_links l JOIN tickets o ON o.id = CASE WHEN l.ticket_id = $1 THEN l.linked_id ELSE l.ticket_id END

@@ -67,7 +67,7 @@ export class SatisfactionService {
       await this.rows.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopen.key, reason: 'requester_rejected' });
       await this.rows.refreshSearch(ticket.id, refOf(ticket));
       if (ticket.assigneeId && ticket.assigneeId !== actor.id) {
-        await this.mailer.rejected({ ticketId: ticket.id, ref: refOf(ticket), subject: ticket.subject, requesterId: ticket.requesterId, actorId: actor.id }, ticket.assigneeId, { reason, requester: actor.displayName || actor.username });
+        await this.mailer.rejected({ ticketId: ticket.id, ref: refOf(ticket), subject: ticket.subject, actorName: actor.displayName }, ticket.assigneeId, { reason, requester: actor.displayName || actor.username });
       }
       const event = { ticketId: ticket.id, ref: refOf(ticket), actorId: actor.id };
       this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: reopen.key });

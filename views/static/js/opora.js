@@ -60,9 +60,15 @@
       return input.value;
     };
     var typeSelect = document.getElementById('field-type');
+    var chosenType = function () {
+      if (typeSelect) return typeSelect.value;
+      // The portal asks with radio buttons; on the ticket page there is no type to choose at all
+      // (the server sent only fields that apply).
+      var checked = document.querySelector('input[name="type"]:checked');
+      return checked ? checked.value : null;
+    };
     var refresh = function () {
-      // On the ticket page there is no type to choose: the server sent only fields that apply.
-      var type = typeSelect ? typeSelect.value : null;
+      var type = chosenType();
       customFields.forEach(function (field) {
         var types = field.getAttribute('data-types');
         var when = field.getAttribute('data-when-field');
@@ -72,6 +78,43 @@
     };
     document.addEventListener('change', refresh);
     refresh();
+  }
+
+  // The bell follows new notifications while a page is open: the badge, the tab title, and (when
+  // the person allowed it) the browser's own notification for entries meant to pop up.
+  var bell = document.querySelector('[data-bell]');
+  if (bell && window.fetch) {
+    var badge = bell.querySelector('[data-bell-count]');
+    var baseTitle = document.title.replace(/^\(\d+\+?\) /, '');
+    var since = '';
+    var check = function () {
+      fetch(bell.getAttribute('data-poll') + (since ? '?since=' + encodeURIComponent(since) : ''), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          var label = data.count >= 100 ? '99+' : String(data.count);
+          badge.textContent = label;
+          badge.hidden = data.count === 0;
+          document.title = data.count > 0 ? '(' + label + ') ' + baseTitle : baseTitle;
+          since = data.now;
+          if (since && data.fresh.length && window.Notification && Notification.permission === 'granted') {
+            data.fresh.forEach(function (entry) {
+              var shown = new Notification(data.title, { body: entry.text, tag: entry.id });
+              shown.onclick = function () { window.focus(); window.location.href = entry.url; };
+            });
+          }
+        })
+        .catch(function () {});
+    };
+    check();
+    setInterval(check, 30000);
+  }
+  var askPermission = document.querySelector('[data-browser-permission]');
+  if (askPermission && window.Notification && Notification.permission === 'default') {
+    askPermission.hidden = false;
+    askPermission.addEventListener('click', function () {
+      Notification.requestPermission().then(function () { askPermission.hidden = true; });
+    });
   }
 
   // After a failed submit, put the cursor in the first field that needs fixing, so keyboard and
