@@ -27,6 +27,7 @@ import { TicketRatings1764000002500 } from './1764000002500-ticket-ratings';
 import { MailAbout1764000002600 } from './1764000002600-mail-about';
 import { SharedRequests1764000002700 } from './1764000002700-shared-requests';
 import { Notifications1764000002800 } from './1764000002800-notifications';
+import { MailIntake1764000002900 } from './1764000002900-mail-intake';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -58,4 +59,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   MailAbout1764000002600,
   SharedRequests1764000002700,
   Notifications1764000002800,
+  MailIntake1764000002900,
 ];

@@ -15,6 +15,7 @@ import { ReportsModule } from './reports/reports.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { PortalModule } from './portal/portal.module';
+import { EmailModule } from './email/email.module';
 
 /** Wires the kernel, the core areas and the installed plugins. */
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule {
   static forRoot(boot: BootContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(boot), AuditModule, MailModule, IdentityModule, CatalogueModule, TicketsModule, PortalModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
+      imports: [KernelModule.forRoot(boot), AuditModule, MailModule, IdentityModule, CatalogueModule, TicketsModule, PortalModule, EmailModule, ReportsModule, PluginsModule.forRoot(boot.plugins)],
       providers: [
         // First: a disabled plugin's route must look missing before anyone is asked to sign in.
         { provide: APP_GUARD, useExisting: PluginRouteGuard },

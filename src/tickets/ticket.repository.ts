@@ -193,6 +193,12 @@ export class TicketRepository {
   }
 
   /** One visible ticket by its type and number; deleted ones only when asked for (to restore them). */
+  /** A live ticket by id, whoever may see it: for system work (the mail intake) that has decided already. */
+  async findById(id: string): Promise<TicketRow | null> {
+    const [row] = await this.query<TicketRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE t.id = $1 AND t.deleted_at IS NULL`, [id]);
+    return row ?? null;
+  }
+
   async findVisible(scope: VisibilityScope, type: TicketType, number: number, deleted = false): Promise<TicketRow | null> {
     const statement = ticketStatement(scope, type, number, deleted);
     const [row] = await this.query<TicketRow>(statement.sql, statement.params);

@@ -38,8 +38,16 @@ export const QUEUE_COUNT_CAP = 1000;
 /** Queue counts of a person are reused this long: a badge, not a ledger. */
 export const COUNTS_TTL_MS = 10_000;
 
-/** Where a change came from, for the history (`system`: a scheduled job). */
-export type ChangeSource = 'web' | 'api' | 'system';
+/** Where a change came from, for the history (`system`: a scheduled job; `mail`: the mail intake). */
+export type ChangeSource = 'web' | 'api' | 'system' | 'mail';
+
+/** How the mail intake registers a ticket: through which mailbox, and where it sends tickets by default. */
+export interface MailboxIntake {
+  address: string;
+  defaultGroupId: string | null;
+  /** Nothing automatic goes back to the sender (they asked for none, or the message is bulk). */
+  quiet: boolean;
+}
 
 export interface NewTicketInput {
   type: string;
@@ -112,7 +120,7 @@ export class TicketService {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async create(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles): Promise<string> {
+  async create(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles, mailbox?: MailboxIntake): Promise<string> {
     const staff = actorCan(actor, 'tickets.work');
     if (!isTicketType(input.type)) throw fieldRefusal('ticket_type_invalid', 'tickets.errors.type', 'type');
     const subject = checkSubject(input.subject);
@@ -130,6 +138,7 @@ export class TicketService {
       const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom);
       const rules = await this.router.route({
         channel,
+        mailbox: mailbox?.address ?? null,
         requesterEmail: requester.email,
         subject,
         text: htmlToText(descriptionHtml),
@@ -140,7 +149,7 @@ export class TicketService {
         at: new Date(),
       });
       const type = rules.actions.type ?? (input.type as TicketType);
-      const address = addressOf(await this.addressing(input.group, input.assignee), rules.actions, choice.defaultGroupId);
+      const address = addressOf(await this.addressing(input.group, input.assignee), rules.actions, choice.defaultGroupId ?? mailbox?.defaultGroupId ?? null);
       const auto = address.groupId && !address.assigneeId ? await this.autoAssign(address.groupId) : null;
       const { groupId } = address;
       const assigneeId = auto?.pick.assigneeId ?? address.assigneeId;
@@ -175,7 +184,7 @@ export class TicketService {
       await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
       const attached = await this.files.attach(id, null, sent, actor.id);
       await this.tickets.refreshSearch(id, ref);
-      await this.notifier.notify('created', { ticketId: id, ref, subject, actor });
+      await this.notifier.notify('created', { ticketId: id, ref, subject, actor, quiet: mailbox?.quiet ?? false });
       const chosen = address.by === 'person' ? { groupId: address.groupId, assigneeId: address.assigneeId } : { groupId: null, assigneeId: null };
       await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, ...chosen, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });
       // Every automatic decision goes into the history with what made it.
@@ -318,7 +327,17 @@ export class TicketService {
     // A public reply by staff ends with their signature when they ask for it.
     const signature = input.kind === 'reply' && staff && input.signature ? await this.conversation.signature(actor) : '';
     const signed = signature ? `${clean}${textToHtml(`-- \n${signature}`)}` : clean;
-    const html = await this.hooks.applyFilters('ticket.reply.body', signed, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
+    return this.addMessage(ticket, actor, { kind: input.kind, html: signed }, source, sent);
+  }
+
+  /**
+   * Adds a message to a ticket the caller has already cleared the author for (the reply above;
+   * the mail intake, whose author is the sender matched to a person and acts as a requester).
+   * A requester's reply to a resolved ticket opens it again: they are saying it is not solved.
+   */
+  async addMessage(ticket: TicketRow, actor: Actor, input: { kind: 'reply' | 'note'; html: string; quiet?: boolean }, source: ChangeSource, sent?: SentFiles): Promise<string> {
+    const staff = actorCan(actor, 'tickets.work');
+    const html = await this.hooks.applyFilters('ticket.reply.body', input.html, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
     return this.uow.transaction(async () => {
       const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
       const mentioned = await this.conversation.mention(actor, ticket, messageId, htmlToText(html));
@@ -330,7 +349,7 @@ export class TicketService {
       const changes: Record<string, unknown> = reopenTo ? { status: reopenTo.key, resolved_at: null } : {};
       await this.tickets.touch(ticket.id, changes);
       await this.tickets.refreshSearch(ticket.id, ticketRef(ticket.type, ticket.number));
-      const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor };
+      const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor, quiet: input.quiet ?? false };
       await this.notifier.notify(input.kind === 'note' ? 'noted' : 'replied', { ...facts, text: { text: htmlToText(html) } });
       if (mentioned.ids.length) await this.notifier.notify('mentioned', { ...facts, mentionedIds: mentioned.ids, text: { text: htmlToText(html) } });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
@@ -438,6 +457,19 @@ export class TicketService {
     const ticket = parsed ? await this.tickets.findVisible(await this.visibility.scopeFor(actor), parsed.type, parsed.number) : null;
     if (!ticket) throw new NotFoundError();
     return ticket;
+  }
+
+  /** A ticket by id with no visibility check, for system work that has already decided (the mail intake). */
+  async ticketById(id: string): Promise<(TicketRow & { ref: string }) | null> {
+    const ticket = /^[0-9a-f-]{36}$/i.test(id) ? await this.tickets.findById(id) : null;
+    return ticket ? { ...ticket, ref: ticketRef(ticket.type, ticket.number) } : null;
+  }
+
+  /** A ticket by its number with no visibility check (system work). */
+  async ticketByRef(ref: string): Promise<(TicketRow & { ref: string }) | null> {
+    const parsed = parseTicketRef(ref);
+    const ticket = parsed ? await this.tickets.findVisible({ kind: 'all' }, parsed.type, parsed.number) : null;
+    return ticket ? { ...ticket, ref: ticketRef(ticket.type, ticket.number) } : null;
   }
 
   /** A ticket the actor may see and work (staff). */

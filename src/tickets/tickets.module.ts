@@ -55,6 +55,6 @@ import { RoutingRuleApiController } from './routing/routing-rule.api.controller'
   imports: [IdentityModule, CatalogueModule],
   controllers: [NotificationsController, NotificationRulesController, AnswerLinkController, SatisfactionController, SatisfactionApiController, TicketSetupApiController, MyTicketToolsApiController, TicketActionsApiController, CallerLookupApiController, TicketTemplatesController, CustomFieldsController, SavedFiltersController, TicketLiveController, ConversationController, TicketController, TicketApiController, TicketWorkController, TicketWorkApiController, TicketRelationsController, TicketRelationsApiController, RoutingRuleController, RoutingRuleApiController],
   providers: [NotificationRepository, NotificationService, SatisfactionService, BulkActionsService, TicketTemplatesService, RecurringTicketsJob, CustomFieldsService, TicketFollowingService, SavedFiltersService, PresenceRepository, TicketLiveService, CallerLookupService, ConversationRepository, ConversationService, TicketPage, TicketWorkRepository, TicketWorkService, TicketRelationsRepository, TicketRelationsService, RoutingRuleRepository, RoutingRuleService, TicketRouter, TicketRepository, TicketService, TicketMailer, AutoCloseJob, AttachmentRepository, AttachmentStore, AttachmentService],
-  exports: [TicketService, SatisfactionService, CustomFieldsService, AttachmentService],
+  exports: [TicketService, SatisfactionService, CustomFieldsService, AttachmentService, AttachmentStore],
 })
 export class TicketsModule {}

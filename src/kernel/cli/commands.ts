@@ -3,6 +3,7 @@ import { IDENTITY_COMMANDS } from '../../identity/identity.commands';
 import { TOKEN_COMMANDS } from '../../identity/tokens/api-token.commands';
 import { DatabaseService } from '../database/database.service';
 import { PLUGIN_COMMANDS } from '../plugins/plugin.commands';
+import { MAILBOX_COMMANDS } from '../../email/mailbox.commands';
 import { seedDemo } from '../../tickets/demo-seed';
 import type { CommandSpec } from './command-spec';
 
@@ -24,5 +25,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...IDENTITY_COMMANDS,
   ...TOKEN_COMMANDS,
   ...DIRECTORY_COMMANDS,
+  ...MAILBOX_COMMANDS,
   ...PLUGIN_COMMANDS,
 };

@@ -39,6 +39,18 @@ export interface HookCatalogue {
   'mail.message.sent': { kind: 'action'; payload: { id: string; kind: string; messageId: string; recipients: string[] } };
   /** After a delivery attempt failed; `final` when no more attempts will be made. */
   'mail.message.failed': { kind: 'action'; payload: { id: string; kind: string; messageId: string; error: string; final: boolean } };
+  /** Whether an inbound message is taken at all (spam filters say no, with a reason); before loop checks. */
+  'email.inbound.accept': { kind: 'filter'; value: { accept: boolean; reason: string }; context: { mailboxId: string; sender: string | null; subject: string; headers: Record<string, string> } };
+  /** A new ticket from mail (subject and sanitized HTML body) before it is registered. */
+  'email.inbound.ticket_data': { kind: 'filter'; value: { subject: string; html: string }; context: { mailboxId: string; sender: string } };
+  /** A reply from mail (sanitized HTML body) before it is added to its ticket. */
+  'email.inbound.reply_data': { kind: 'filter'; value: { html: string }; context: { mailboxId: string; sender: string; ticketId: string } };
+  /** After an inbound message made a ticket or a reply and it was committed. */
+  'email.inbound.received': { kind: 'action'; payload: { mailboxId: string; ticketId: string; ref: string; kind: 'ticket' | 'reply' } };
+  /** After an inbound message was kept without a ticket: automatic, a loop, a bounce, refused sender, rate limit, plugin. */
+  'email.inbound.rejected': { kind: 'action'; payload: { mailboxId: string; sender: string | null; reason: string } };
+  /** After an inbound message was quarantined (unreadable or too big) for an administrator to look at. */
+  'email.inbound.quarantined': { kind: 'action'; payload: { mailboxId: string; reason: string } };
   /** After a ticket was registered (any channel) and committed. */
   'ticket.created': { kind: 'action'; payload: TicketEventPayload };
   /** After fields of a ticket changed (tags, …); `fields` names them. */

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'admin.users.view': 'See every person (the API\'s user list and any user\'s record)',
   'admin.directories.manage': 'Set up LDAP / Active Directory directories, their group mappings, and run the LDAP test',
   'admin.mail.manage': 'See the outgoing mail log and send failed messages again',
+  'admin.mailboxes.manage': 'Set up the mailboxes mail is read from, test them, and see the intake log and quarantine',
   'admin.notifications.manage': 'Decide who is told of which ticket event on which channel (e-mail, the bell, the browser)',
   'requesters.invite': 'Invite external requesters (clients without a directory account) by e-mail',
   'admin.tokens.manage': 'Revoke other people\'s API tokens',

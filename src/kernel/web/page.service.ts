@@ -33,6 +33,7 @@ const BASE_NAV: NavItem[] = [
   { href: '/admin/templates', labelKey: 'templates.nav', permission: 'admin.catalogue.manage' },
   { href: '/admin/directories', labelKey: 'directories.nav', permission: 'admin.directories.manage' },
   { href: '/admin/mail', labelKey: 'mail.nav', permission: 'admin.mail.manage' },
+  { href: '/admin/mailboxes', labelKey: 'mailboxes.nav', permission: 'admin.mailboxes.manage' },
   { href: '/admin/notifications', labelKey: 'notifications.rules_nav', permission: 'admin.notifications.manage' },
   { href: '/admin/organisations', labelKey: 'organisations.nav', permission: 'admin.organisations.manage' },
   { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },

@@ -20,6 +20,8 @@ export interface TicketEvent {
   /** The people an @mention reached (for `mentioned`). */
   mentionedIds?: readonly string[];
   text?: EventText;
+  /** Send the requester nothing automatic: the mail came from a sender who asked for none. */
+  quiet?: boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ export class NotificationService {
     const rows = await this.store.candidates(facts.ticketId, event, wanted, facts.mentionedIds ?? []);
     const byId = new Map(rows.map((row) => [row.userId, row]));
     const candidates = rows.map((row) => ({ ...row, staff: rolesGrant(row.userRoles as Role[], 'tickets.work'), mutedChannels: row.muted }));
-    const deliveries = planDeliveries(event, candidates, facts.actor?.id ?? null, matrix);
+    const planned = planDeliveries(event, candidates, facts.actor?.id ?? null, matrix);
+    const deliveries = facts.quiet ? planned.map((delivery) => (delivery.role === 'requester' ? { ...delivery, channels: delivery.channels.filter((channel) => channel !== 'email') } : delivery)) : planned;
     const data = { ref: facts.ref, subject: facts.subject, ...(facts.text?.status ? { status: facts.text.status } : {}) };
     await this.store.insert(
       deliveries

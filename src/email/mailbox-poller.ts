@@ -1,0 +1,147 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ImapFlow } from 'imapflow';
+import { ConfigService } from '../kernel/config/config.service';
+import { DatabaseService } from '../kernel/database/database.service';
+import { ExclusiveRunner } from '../kernel/jobs/exclusive-runner';
+import { imapClient, imapErrorText } from './imap-connection';
+import { MailIntakeService, type IntakeOutcome } from './mail-intake.service';
+import { MailboxRepository, type MailboxRow } from './mailbox.repository';
+import { MailboxService } from './mailbox.service';
+import { syncPlan } from './mailbox-sync';
+
+/** Messages fetched per round trip; a batch is taken, then marked, then the mark moves on. */
+const BATCH = 20;
+/** What is read of a message over the size limit: its headers, for the quarantine record. */
+const OVERSIZE_HEAD_BYTES = 64 * 1024;
+
+export interface PollReport {
+  fetched: number;
+  outcomes: Partial<Record<IntakeOutcome['status'], number>>;
+  error: string | null;
+}
+
+/**
+ * Reads the mailboxes: on a schedule on every node, each mailbox under its own exclusive-run lock
+ * (an advisory lock across nodes), so one node reads a mailbox at a time. A message is taken
+ * (committed), then marked as processed on the server (flagged, moved or deleted), then the
+ * remembered UID moves past it — a crash anywhere in between means the message is fetched again
+ * and recognised as taken, never lost and never doubled.
+ */
+@Injectable()
+export class MailboxPoller implements OnApplicationBootstrap {
+  private readonly log = new Logger('MailIntake');
+
+  constructor(
+    private readonly mailboxes: MailboxRepository,
+    private readonly settings: MailboxService,
+    private readonly intake: MailIntakeService,
+    private readonly runner: ExclusiveRunner,
+    private readonly config: ConfigService,
+    private readonly database: DatabaseService,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.get('mail.intake_poll_seconds');
+    if (seconds === 0) return;
+    const timer = setInterval(() => void this.tick(), seconds * 1000);
+    timer.unref();
+    this.scheduler.addInterval('mail.intake', timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.database.state !== 'ready') return;
+    for (const mailbox of await this.mailboxes.list()) {
+      if (!mailbox.active) continue;
+      await this.poll(mailbox.id).catch((error: Error) => this.log.error(`polling ${mailbox.name} failed: ${error.message}`));
+    }
+  }
+
+  /** Reads one mailbox now; null when another node or run is reading it. */
+  async poll(mailboxId: string): Promise<PollReport | null> {
+    const outcome = await this.runner.run(`mail-intake:${mailboxId}`, async () => {
+      const mailbox = await this.settings.get(mailboxId);
+      return this.read(mailbox);
+    });
+    return outcome.ran ? outcome.result : null;
+  }
+
+  private async read(mailbox: MailboxRow): Promise<PollReport> {
+    const report: PollReport = { fetched: 0, outcomes: {}, error: null };
+    const client = imapClient(mailbox, this.settings.secretOf(mailbox));
+    client.on('error', (error: Error) => this.log.warn(`${mailbox.name}: ${error.message}`));
+    try {
+      await client.connect();
+      const lock = await client.getMailboxLock(mailbox.folder);
+      try {
+        const uids = await this.plannedUids(client, mailbox);
+        for (let start = 0; start < uids.length; start += BATCH) {
+          for (const [uid, raw, size] of await this.fetchBatch(client, uids.slice(start, start + BATCH), mailbox.maxMessageMb * 1024 * 1024)) {
+            const outcome = await this.intake.take(mailbox, raw, uid, size);
+            report.fetched += 1;
+            report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
+            await this.markProcessed(client, mailbox, uid);
+            await this.mailboxes.advance(mailbox.id, uid);
+          }
+        }
+      } finally {
+        lock.release();
+      }
+      await this.mailboxes.recordPoll(mailbox.id, { error: null });
+    } catch (error) {
+      report.error = imapErrorText(error);
+      await this.mailboxes.recordPoll(mailbox.id, { error: report.error });
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+    return report;
+  }
+
+  /** The UIDs to read this time, by the sync plan; records a new UIDVALIDITY and starting point. */
+  private async plannedUids(client: ImapFlow, mailbox: MailboxRow): Promise<number[]> {
+    const opened = client.mailbox;
+    if (!opened) throw new Error(`folder ${mailbox.folder} is not open`);
+    const plan = syncPlan(
+      { uidValidity: mailbox.uidValidity === null ? null : BigInt(mailbox.uidValidity), lastUid: Number(mailbox.lastUid) },
+      { uidValidity: BigInt(opened.uidValidity), uidNext: opened.uidNext },
+      mailbox.since ? new Date(`${mailbox.since}T00:00:00Z`) : null,
+    );
+    const found = async (query: Record<string, unknown>) => ((await client.search(query, { uid: true })) || []).sort((a, b) => a - b);
+    switch (plan.kind) {
+      case 'after':
+        return (await found({ uid: `${plan.afterUid + 1}:*` })).filter((uid) => uid > plan.afterUid);
+      case 'start_here':
+        await this.mailboxes.recordPoll(mailbox.id, { uidValidity: BigInt(opened.uidValidity), lastUid: plan.lastUid, error: null });
+        return [];
+      case 'since':
+        await this.mailboxes.recordPoll(mailbox.id, { uidValidity: BigInt(opened.uidValidity), lastUid: 0, error: null });
+        return found({ since: plan.since });
+      case 'reindex': {
+        const unread = await found({ seen: false });
+        await this.mailboxes.recordPoll(mailbox.id, { uidValidity: BigInt(opened.uidValidity), lastUid: 0, error: null });
+        return unread;
+      }
+    }
+  }
+
+  /** Sources of a batch with their sizes, in UID order; a message over the limit comes as its first bytes only. */
+  private async fetchBatch(client: ImapFlow, uids: number[], limit: number): Promise<Array<[number, Buffer, number]>> {
+    const sizes = new Map<number, number>();
+    for await (const message of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
+    const whole = uids.filter((uid) => (sizes.get(uid) ?? 0) <= limit);
+    const sources = new Map<number, Buffer>();
+    if (whole.length) for await (const message of client.fetch(whole.join(','), { uid: true, source: true }, { uid: true })) if (message.source) sources.set(message.uid, message.source);
+    for (const uid of uids.filter((candidate) => !whole.includes(candidate))) {
+      const head = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: OVERSIZE_HEAD_BYTES } }, { uid: true });
+      if (head && head.source) sources.set(uid, head.source);
+    }
+    return uids.filter((uid) => sources.has(uid)).map((uid) => [uid, sources.get(uid)!, Math.max(sizes.get(uid) ?? 0, sources.get(uid)!.length)]);
+  }
+
+  private async markProcessed(client: ImapFlow, mailbox: MailboxRow, uid: number): Promise<void> {
+    if (mailbox.processedAction === 'delete') await client.messageDelete(String(uid), { uid: true });
+    else if (mailbox.processedAction === 'move' && mailbox.processedFolder) await client.messageMove(String(uid), mailbox.processedFolder, { uid: true });
+    else await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+  }
+}

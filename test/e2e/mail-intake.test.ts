@@ -1,0 +1,182 @@
+import { ImapFlow } from 'imapflow';
+import { AuthService } from '../../src/identity/auth.service';
+import { WorkGroupService } from '../../src/identity/groups/work-group.service';
+import { UserAdminService } from '../../src/identity/user-admin.service';
+import { MailboxPoller } from '../../src/email/mailbox-poller';
+import { MailboxService } from '../../src/email/mailbox.service';
+import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
+import { startDovecot, type DovecotServer } from '../harness/dovecot';
+import { startSmtpReceiver, type SmtpReceiver } from '../harness/smtp';
+import { processEnv, runCli } from '../support/app-process';
+import { csrfOf, signedInAgent } from '../support/forms';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// Mail to tickets against a real Dovecot and a real SMTP receiver: new mail opens a ticket for a
+// new or known requester; replies join their ticket by our signed Message-ID or by the number in
+// the subject; the same message taken twice makes one ticket, also with two app instances
+// polling at once; machines (out-of-office, our own mail) open nothing and get no answer; a
+// message over the size limit is quarantined with its original; mail already in the folder when
+// the mailbox is added is not imported.
+
+const MAILBOX_USER = 'help@desk.example';
+const MAILBOX_PASSWORD = 'imap secret 42';
+const PASSWORD = 'mail intake test password';
+
+let counter = 0;
+function message(fields: { from: string; subject: string; body?: string; headers?: Record<string, string>; cc?: string; id?: string }): string {
+  counter += 1;
+  const extra = Object.entries(fields.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return (
+    `From: ${fields.from}\r\nTo: ${MAILBOX_USER}\r\n${fields.cc ? `Cc: ${fields.cc}\r\n` : ''}Subject: ${fields.subject}\r\n` +
+    `Message-ID: ${fields.id ?? `<m${counter}.${Date.now()}@client.example>`}\r\nDate: Tue, 24 Nov 2026 10:00:00 +0300\r\n${extra}` +
+    `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${fields.body ?? 'Текст письма'}\r\n`
+  );
+}
+
+describe('mail intake', () => {
+  let dovecot: DovecotServer;
+  let smtp: SmtpReceiver;
+  let app: TestApp;
+  let mailboxId: string;
+  const db = () => app.boot.database.dataSource;
+  const poll = async (target: TestApp = app) => (await target.app.get(MailboxPoller).poll(mailboxId))!;
+  const deliver = (raw: string) => dovecot.deliver(MAILBOX_USER, raw);
+  const ticketCount = async () => (await db().query(`SELECT count(*)::int AS n FROM tickets`))[0].n as number;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot([{ user: MAILBOX_USER, password: MAILBOX_PASSWORD }]);
+    smtp = await startSmtpReceiver();
+    app = await startTestApp('postgres', { MAIL__SMTP_HOST: '127.0.0.1', MAIL__SMTP_PORT: String(smtp.port), MAIL__POLL_SECONDS: '3600', MAIL__INTAKE_POLL_SECONDS: '0', APP_URL: 'http://desk.example.test' });
+    const admin = await app.app.get(AuthService).createAdmin('intake-admin', PASSWORD);
+    await app.app.get(UserAdminService).create({ username: 'agent', displayName: 'Агент', email: 'agent@desk.example', roles: ['agent'], password: PASSWORD });
+    await app.app.get(UserAdminService).create({ username: 'boss', displayName: 'Начальник', email: 'boss@client.example', roles: ['requester'] });
+    const group = await app.app.get(WorkGroupService).create(admin, { name: 'Mail desk', active: true });
+    await app.app.get(WorkGroupService).addMember(admin, group.id, 'agent');
+    deliver(message({ from: 'old@client.example', subject: 'Old mail before the mailbox was added' }));
+    mailboxId = await app.app.get(MailboxService).create({ name: 'Help', address: MAILBOX_USER, host: '127.0.0.1', port: dovecot.port, security: 'none', username: MAILBOX_USER, secret: MAILBOX_PASSWORD, defaultGroup: 'Mail desk' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+    await dovecot?.stop();
+  });
+
+  it('does not import the mail that was there before the mailbox was added', async () => {
+    expect(await poll()).toMatchObject({ fetched: 0, error: null });
+    expect(await ticketCount()).toBe(0);
+  });
+
+  it('opens a ticket for a new sender, with the sender as requester, Cc as watcher, the original kept, the message marked read', async () => {
+    deliver(message({ from: '"Иван Петров" <ivan@client.example>', cc: 'Boss <boss@client.example>', subject: 'Не работает принтер', body: 'Принтер на 3 этаже не печатает' }));
+    expect(await poll()).toMatchObject({ fetched: 1, outcomes: { ticket: 1 } });
+    const [ticket] = await db().query(`SELECT t.channel, t.subject, u.email, u.display_name AS name, g.name AS "group" FROM tickets t JOIN users u ON u.id = t.requester_id LEFT JOIN work_groups g ON g.id = t.group_id`);
+    expect(ticket).toEqual({ channel: 'email', subject: 'Не работает принтер', email: 'ivan@client.example', name: 'Иван Петров', group: 'Mail desk' });
+    expect(await db().query(`SELECT u.username FROM ticket_watchers w JOIN users u ON u.id = w.user_id`)).toEqual([{ username: 'boss' }]);
+    expect(await db().query(`SELECT file_name, declared_type FROM ticket_attachments`)).toEqual([{ file_name: 'original-message.eml', declared_type: 'message/rfc822' }]);
+    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX_USER, pass: MAILBOX_PASSWORD }, logger: false });
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    expect(await client.search({ seen: false })).toEqual([1]); // only the old mail stays unread
+    await client.logout();
+  });
+
+  it('joins a reply to its ticket by our signed Message-ID, and by the number in the subject from the requester', async () => {
+    await app.app.get(OutboxWorker).deliverDue();
+    const [confirmation] = await smtp.waitFor(1);
+    const ours = confirmation!.mail.messageId!;
+    const ref = /\[(INC-\d+)\]/.exec(confirmation!.mail.subject!)![1]!;
+    deliver(message({ from: 'ivan@client.example', subject: `RE: ${confirmation!.mail.subject}`, body: 'Спасибо, жду\r\n\r\n-----Original Message-----\r\nFrom: Service desk', headers: { 'In-Reply-To': ours, References: ours } }));
+    deliver(message({ from: 'ivan@client.example', subject: `Ещё по [${ref}]`, body: 'И сканер тоже' }));
+    deliver(message({ from: 'stranger@else.example', subject: `Чужое [${ref}]`, body: 'Пытаюсь влезть' }));
+    expect(await poll()).toMatchObject({ fetched: 3, outcomes: { reply: 2, ticket: 1 } });
+    const page = await (await signedInAgent(app.url, 'agent', PASSWORD)).get(`/tickets/${ref}`).expect(200);
+    expect(page.text).toContain('Спасибо, жду');
+    expect(page.text).toContain('И сканер тоже');
+    expect(page.text).not.toContain('Пытаюсь влезть');
+    expect(await ticketCount()).toBe(2);
+  });
+
+  it('takes the same message once however often it is delivered or fetched', async () => {
+    const raw = message({ from: 'ivan@client.example', subject: 'Дубль', id: '<same-message@client.example>' });
+    deliver(raw);
+    deliver(raw);
+    const report = await poll();
+    expect(report.outcomes).toEqual({ ticket: 1, duplicate: 1 });
+    // The mark was lost (a crash between taking and marking): the same mail is fetched again.
+    await db().query(`UPDATE mailboxes SET last_uid = last_uid - 2`);
+    const again = await poll();
+    expect(again.outcomes).toEqual({ duplicate: 2 });
+    expect(await db().query(`SELECT count(*)::int AS n FROM tickets WHERE subject = 'Дубль'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('opens nothing and answers nothing for machines: out-of-office, lists, our own mail', async () => {
+    const before = await ticketCount();
+    await app.app.get(OutboxWorker).deliverDue();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    smtp.received.length = 0;
+    deliver(message({ from: 'ivan@client.example', subject: 'Автоответ: Не работает принтер', headers: { 'Auto-Submitted': 'auto-replied' } }));
+    deliver(message({ from: 'news@list.example', subject: 'Рассылка', headers: { Precedence: 'bulk' } }));
+    deliver(message({ from: MAILBOX_USER, subject: 'Our own mail coming back' }));
+    expect((await poll()).outcomes).toEqual({ ignored: 3 });
+    expect(await ticketCount()).toBe(before);
+    await app.app.get(OutboxWorker).deliverDue();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received).toHaveLength(0);
+    expect((await db().query(`SELECT reason FROM inbound_messages WHERE status = 'ignored' ORDER BY received_at`)).map((row: { reason: string }) => row.reason)).toEqual(['auto_submitted', 'precedence', 'own_address']);
+  });
+
+  it('quarantines a message over the size limit, with its original for the administrator', async () => {
+    await db().query(`UPDATE mailboxes SET max_message_mb = 1`);
+    deliver(message({ from: 'ivan@client.example', subject: 'Огромное вложение', body: 'x'.repeat(1_300_000) }));
+    expect((await poll()).outcomes).toEqual({ quarantined: 1 });
+    await db().query(`UPDATE mailboxes SET max_message_mb = 25`);
+    const admin = await signedInAgent(app.url, 'intake-admin', PASSWORD);
+    const log = await admin.get('/admin/mailboxes/log?status=quarantined').expect(200);
+    expect(log.text).toContain('too_large');
+    const link = /href="(\/admin\/mailboxes\/log\/[^"]+\/original)"/.exec(log.text)![1]!;
+    const original = await admin.get(link).expect(200);
+    expect(original.headers['content-type']).toContain('message/rfc822');
+    expect(String(original.text ?? original.body)).toContain('Subject: ');
+  });
+
+  it('makes exactly one ticket per message when two app instances poll the mailbox at once', async () => {
+    const other = await startTestApp('postgres', { MAIL__INTAKE_POLL_SECONDS: '0', MAIL__POLL_SECONDS: '3600', DATABASE_URL: app.boot.config.get('database_url')!, SECRET_KEY: app.boot.config.secretKey.value });
+    try {
+      const before = await ticketCount();
+      for (let i = 0; i < 30; i += 1) deliver(message({ from: `user${i}@client.example`, subject: `Параллельно ${i}` }));
+      await Promise.all([poll(app), poll(other), poll(app), poll(other)]);
+      await poll(app);
+      expect(await ticketCount()).toBe(before + 30);
+      expect(await db().query(`SELECT count(*)::int AS n FROM (SELECT subject FROM tickets WHERE subject LIKE 'Параллельно%' GROUP BY subject HAVING count(*) > 1) d`)).toEqual([{ n: 0 }]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('is driven from the command line too: add, test and read a mailbox', () => {
+    const env = processEnv({ DATABASE_URL: app.boot.config.get('database_url')!, SECRET_KEY: app.boot.config.secretKey.value, DATA_DIR: app.dataDir, MAIL__INTAKE_POLL_SECONDS: '0' });
+    const added = runCli(env, ['mailbox:add', '--name', 'Second', '--address', 'second@desk.example', '--host', '127.0.0.1', '--port', String(dovecot.port), '--security', 'none', '--username', MAILBOX_USER, '--password-stdin'], `${MAILBOX_PASSWORD}\n`);
+    expect(added).toMatchObject({ status: 0 });
+    expect(runCli(env, ['mailbox:test', '--mailbox', 'second@desk.example'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^OK {2}Second: \d+ messages in INBOX/) });
+    expect(runCli(env, ['mailbox:poll', '--mailbox', 'Second'])).toMatchObject({ status: 0, stdout: expect.stringContaining('OK  Second: 0 messages') });
+    expect(runCli(env, ['mailbox:test', '--mailbox', 'nobody'])).toMatchObject({ status: 1 });
+  });
+
+  it('keeps the password sealed, and shows the server\'s own error when the test fails', async () => {
+    const [row] = await db().query(`SELECT secret_sealed FROM mailboxes WHERE id = $1`, [mailboxId]);
+    expect(row.secret_sealed).toMatch(/^v1:/);
+    expect(row.secret_sealed).not.toContain(MAILBOX_PASSWORD);
+    const admin = await signedInAgent(app.url, 'intake-admin', PASSWORD);
+    const form = await admin.get(`/admin/mailboxes/${mailboxId}`).expect(200);
+    expect(form.text).not.toContain(MAILBOX_PASSWORD);
+    await admin.post(`/admin/mailboxes/${mailboxId}/test`).type('form').send({ _csrf: csrfOf(form.text) }).expect(303);
+    expect((await admin.get(`/admin/mailboxes/${mailboxId}`).expect(200)).text).toContain('Connected and signed in');
+    const created = await admin.post('/admin/mailboxes').type('form').send({ _csrf: csrfOf(form.text), name: 'Wrong', address: 'wrong@desk.example', host: '127.0.0.1', port: String(dovecot.port), security: 'none', username: MAILBOX_USER, secret: 'not the password', active: 'on' }).expect(303);
+    const wrong = created.headers.location!;
+    await admin.post(`${wrong}/test`).type('form').send({ _csrf: csrfOf(form.text) }).expect(303);
+    expect((await admin.get(wrong).expect(200)).text).toMatch(/The server refused: .*(AUTHENTICATIONFAILED|Authentication failed)/i);
+    const refused = await admin.post('/admin/mailboxes').type('form').send({ _csrf: csrfOf(form.text), name: 'Bad', address: 'not an address', host: '', security: 'tls', username: 'x', secret: 'y' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('value="Bad"');
+  });
+});
