@@ -2,9 +2,10 @@ import { cpus } from 'node:os';
 import { benchHookBus } from './hook-bus.bench';
 import { benchStartup } from './startup.bench';
 import { benchTickets } from './tickets.bench';
+import { benchMailIntake } from './mail-intake.bench';
 
 /**
- * `npm run bench [hooks|startup|tickets]`: prints the figures that docs/performance.md records, as Markdown, with the
+ * `npm run bench [hooks|startup|tickets|mail]`: prints the figures that docs/performance.md records, as Markdown, with the
  * machine they were measured on. Not part of `npm test`: timings never decide a test.
  */
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   }
   // The ticket benchmark fills a million tickets first (a quarter of an hour): only when asked.
   if (only === 'tickets') out.push(...(await benchTickets()), '');
+  if (only === 'mail') out.push(...(await benchMailIntake()), '');
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -28,6 +28,7 @@ import { MailAbout1764000002600 } from './1764000002600-mail-about';
 import { SharedRequests1764000002700 } from './1764000002700-shared-requests';
 import { Notifications1764000002800 } from './1764000002800-notifications';
 import { MailIntake1764000002900 } from './1764000002900-mail-intake';
+import { MailIntakeRules1764000003000 } from './1764000003000-mail-intake-rules';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -60,4 +61,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   SharedRequests1764000002700,
   Notifications1764000002800,
   MailIntake1764000002900,
+  MailIntakeRules1764000003000,
 ];

@@ -6,14 +6,16 @@ import { InboundLogRepository } from './inbound-log.repository';
 import { MailIntakeService } from './mail-intake.service';
 import { MailboxController } from './mailbox.controller';
 import { MailboxPoller } from './mailbox-poller';
+import { MailboxWatcher } from './mailbox-watcher';
 import { MailboxRepository } from './mailbox.repository';
 import { MailboxService } from './mailbox.service';
+import { SenderRulesService } from './sender-rules.service';
 
 /** Inbound mail: mailboxes, the poller, the intake (threading, loop guard, exactly once), the log. */
 @Module({
   imports: [IdentityModule, TicketsModule, CatalogueModule],
   controllers: [MailboxController],
-  providers: [MailboxRepository, MailboxService, MailIntakeService, MailboxPoller, InboundLogRepository],
-  exports: [MailboxService, MailboxPoller, MailIntakeService],
+  providers: [MailboxRepository, MailboxService, MailIntakeService, MailboxPoller, MailboxWatcher, InboundLogRepository, SenderRulesService],
+  exports: [MailboxService, MailboxPoller, MailboxWatcher, MailIntakeService],
 })
 export class EmailModule {}

@@ -14,7 +14,12 @@ import { toActor, UserRepository } from '../identity/user.repository';
 import type { User } from '../identity/user.entity';
 import { AttachmentStore } from '../tickets/attachments/attachment-store';
 import type { SentFiles } from '../tickets/attachments/attachment.service';
-import { cleanHtml, textToHtml } from '../tickets/ticket-html';
+import { cleanHtml } from '../tickets/ticket-html';
+import { OutboxService } from '../kernel/mail/outbox.service';
+import { decodeStrayJis, htmlBody, textBody } from './message-text';
+import { senderStanding, type SenderRule } from './sender-rules';
+import { isTnef, tnefFiles } from './tnef';
+import { RecentValues } from '../tickets/recent-values';
 import { TicketService } from '../tickets/ticket.service';
 import { loopVerdict, type Verdict } from './loop-guard';
 import type { MailboxRow } from './mailbox.repository';
@@ -24,7 +29,7 @@ import { referencedIds, subjectTicket } from './threading';
 /** What became of one message. */
 export type IntakeOutcome =
   | { status: 'ticket' | 'reply'; ticketId: string; ref: string }
-  | { status: 'ignored' | 'rejected' | 'quarantined'; reason: string }
+  | { status: 'ignored' | 'rejected' | 'quarantined'; reason: string; ticketId?: string }
   | { status: 'duplicate' };
 
 /** Messages from one sender an hour before the rest of the hour's are refused (a loop or a flood). */
@@ -48,6 +53,7 @@ interface Recorded {
 export class MailIntakeService {
   private readonly log = new Logger('MailIntake');
   private readonly incoming: string;
+  private readonly recent = new RecentValues<SenderRule[] | Set<string>>(5000, 10);
 
   constructor(
     private readonly mailboxes: MailboxRepository,
@@ -57,6 +63,7 @@ export class MailIntakeService {
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
     private readonly config: ConfigService,
+    private readonly outbox: OutboxService,
   ) {
     this.incoming = incomingDirOf(config.dataDir);
   }
@@ -64,9 +71,7 @@ export class MailIntakeService {
   /** Takes one message; `size` is its real size when only its head was fetched (it is over the limit). */
   async take(mailbox: MailboxRow, raw: Buffer, uid: number | null, size = raw.length): Promise<IntakeOutcome> {
     const contentHashOfRaw = sha256(raw);
-    if (size > mailbox.maxMessageMb * 1024 * 1024) {
-      return this.quarantine(mailbox, raw, uid, { key: `raw:${contentHashOfRaw}`, hash: contentHashOfRaw, messageId: null, sender: null, subject: null }, 'too_large', size);
-    }
+    if (size > mailbox.maxMessageMb * 1024 * 1024) return this.tooLarge(mailbox, raw, uid, size, contentHashOfRaw);
     let parsed: ParsedMail;
     try {
       parsed = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
@@ -76,12 +81,11 @@ export class MailIntakeService {
     }
     const identity = await this.identity(mailbox, parsed);
     if (!identity) return { status: 'duplicate' };
-    const headers = new Map<string, string>();
-    for (const [name, value] of parsed.headers) headers.set(name.toLowerCase(), typeof value === 'string' ? value : headerText(value));
+    const headers = headerMap(parsed);
     const sender = normalizeAddress(parsed.from?.value[0]?.address ?? '')?.toLowerCase() ?? null;
     const accepted = await this.hooks.applyFilters('email.inbound.accept', { accept: true, reason: '' }, { mailboxId: mailbox.id, sender, subject: parsed.subject ?? '', headers: Object.fromEntries(headers) });
     const verdict: Verdict = accepted.accept
-      ? loopVerdict({ headers, from: sender, ownAddresses: await this.mailboxes.addresses(), contentType: headers.get('content-type') ?? '' })
+      ? loopVerdict({ headers, from: sender, ownAddresses: await this.ownAddresses(), contentType: headers.get('content-type') ?? '' })
       : { kind: 'loop', reason: `plugin:${String(accepted.reason).slice(0, 100)}` };
     const facts = { ...identity, sender, subject: (parsed.subject ?? '').slice(0, 1000) };
     const outcome = await this.uow.transaction(async () => {
@@ -131,15 +135,21 @@ export class MailIntakeService {
   }
 
   private async decide(mailbox: MailboxRow, parsed: ParsedMail, verdict: Verdict, facts: { sender: string | null; messageId: string | null }, raw: Buffer, recorded: Recorded): Promise<IntakeOutcome> {
+    if (verdict.kind === 'bounce') return this.bounce(parsed, raw, recorded);
     if (verdict.kind !== 'person') {
       await this.keepRaw(raw, recorded.id);
-      return { status: 'ignored', reason: verdict.kind === 'bounce' ? 'bounce' : verdict.reason };
+      return { status: 'ignored', reason: verdict.reason };
     }
     if (!facts.sender) {
       await this.keepRaw(raw, recorded.id);
       return { status: 'rejected', reason: 'no_sender' };
     }
-    if (await this.overLimit(facts.sender)) {
+    const standing = senderStanding(await this.senderRules(), facts.sender);
+    if (standing === 'deny') {
+      await this.keepRaw(raw, recorded.id);
+      return { status: 'rejected', reason: 'denied' };
+    }
+    if (standing !== 'allow' && (await this.overLimit(facts.sender))) {
       await this.keepRaw(raw, recorded.id);
       return { status: 'rejected', reason: 'rate_limited' };
     }
@@ -149,7 +159,7 @@ export class MailIntakeService {
       return { status: 'rejected', reason: 'unknown_sender' };
     }
     const actor: Actor = { ...toActor(author), roles: ['requester'], isAdmin: false };
-    const html = bodyOf(parsed);
+    const html = (parsed.html ? htmlBody(parsed.html) : textBody(parsed.text ?? '')).html;
     const sent = await this.files(parsed, raw);
     const thread = await this.thread(parsed, author.id);
     if (thread) {
@@ -161,14 +171,14 @@ export class MailIntakeService {
         return { status: 'reply', ticketId: ticket.id, ref: ticket.ref };
       }
     }
-    const plainSubject = (parsed.subject ?? '').replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_SUBJECT) || `(${facts.sender})`;
+    const plainSubject = decodeStrayJis(parsed.subject ?? '').replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_SUBJECT) || `(${facts.sender})`;
     const data = await this.hooks.applyFilters('email.inbound.ticket_data', { subject: plainSubject, html }, { mailboxId: mailbox.id, sender: facts.sender });
     const ref = await this.tickets.create(
       actor,
       { type: 'incident', subject: String(data.subject).slice(0, MAX_SUBJECT) || plainSubject, descriptionHtml: data.html, channel: 'email', ...(mailbox.defaultServiceId ? { service: mailbox.defaultServiceId } : {}) },
       'mail',
       sent,
-      { address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet },
+      { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet },
     );
     const created = (await this.tickets.ticketByRef(ref))!;
     await this.watchCopies(parsed, created.id, author.id);
@@ -245,9 +255,71 @@ export class MailIntakeService {
     for (const file of parsed.attachments) {
       if (file.content.length === 0) continue;
       uploads.push(await park(file.filename || `${file.cid ? 'inline' : 'attachment'}-${uploads.length + 1}`, file.contentType || 'application/octet-stream', file.content));
+      // Outlook's winmail.dat: its files are listed beside it, each as a file of its own.
+      if (isTnef(file.content)) for (const inner of tnefFiles(file.content)) uploads.push(await park(inner.name, 'application/octet-stream', inner.content));
     }
     uploads.push(await park('original-message.eml', 'message/rfc822', raw));
     return { uploads };
+  }
+
+  /** The sender lists, reread every few seconds (a poll takes many messages in a row). */
+  private senderRules(): Promise<SenderRule[]> {
+    return this.recent.get('sender-rules', () => this.uow.manager().query(`SELECT pattern, kind FROM mail_sender_rules`)) as Promise<SenderRule[]>;
+  }
+
+  private ownAddresses(): Promise<Set<string>> {
+    return this.recent.get('own-addresses', () => this.mailboxes.addresses()) as Promise<Set<string>>;
+  }
+
+  /**
+   * A delivery report about mail we sent: it goes into the history of the ticket the bounced
+   * message was about (found by our signed Message-ID quoted in the report), the message is marked
+   * failed in that ticket's delivery log, and the address is flagged on its person.
+   */
+  private async bounce(parsed: ParsedMail, raw: Buffer, recorded: Recorded): Promise<IntakeOutcome> {
+    await this.keepRaw(raw, recorded.id);
+    const quoted = raw.toString('latin1').match(/<[A-Za-z0-9-]+\.[A-Za-z0-9_-]+@[^<>\s]+>/g) ?? [];
+    const outboxIds = [...new Set(quoted)].map((id) => verifiedMessageId(id, this.config.secretKey.value)).filter((id): id is string => id !== null);
+    const recipient = /^Final-Recipient:\s*(?:rfc822;)?\s*(\S+)/im.exec(raw.toString('latin1'))?.[1]?.toLowerCase() ?? null;
+    const diagnostic = /^Diagnostic-Code:\s*(.+)$/im.exec(raw.toString('latin1'))?.[1]?.trim().slice(0, 500) ?? 'bounced';
+    const [sent] = outboxIds.length
+      ? ((await this.uow.manager().query(
+          `WITH failed AS (UPDATE mail_outbox SET status = 'failed', last_error = $2 WHERE id = ANY ($1::uuid[]) RETURNING about, recipients)
+           SELECT about, recipients FROM failed LIMIT 1`,
+          [outboxIds, `bounced: ${diagnostic}`],
+        )) as Array<{ about: string | null; recipients: string[] }>)
+      : [];
+    const address = recipient ?? sent?.recipients[0]?.toLowerCase() ?? null;
+    if (address) await this.uow.manager().query(`WITH flagged AS (UPDATE users SET email_bounced_at = now() WHERE lower(email) = $1 RETURNING 1) SELECT 1 FROM flagged`, [address]);
+    const ticketId = sent?.about?.startsWith('ticket:') ? sent.about.slice('ticket:'.length) : null;
+    if (!ticketId) return { status: 'ignored', reason: 'bounce' };
+    await this.uow.manager().query(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, NULL, 'mail', 'mail_bounced', $2)`, [ticketId, { recipient: address, diagnostic, subject: parsed.subject ?? '' }]);
+    return { status: 'ignored', reason: 'bounce', ticketId };
+  }
+
+  /**
+   * Too big to take: quarantined with what was read of it (its headers), and — unless a machine
+   * sent it — a polite answer saying so, from the mailbox it was sent to.
+   */
+  private async tooLarge(mailbox: MailboxRow, head: Buffer, uid: number | null, size: number, hash: string): Promise<IntakeOutcome> {
+    const parsed = await simpleParser(head, { skipTextToHtml: true }).catch(() => null);
+    const sender = normalizeAddress(parsed?.from?.value[0]?.address ?? '')?.toLowerCase() ?? null;
+    const headers = parsed ? headerMap(parsed) : new Map<string, string>();
+    const verdict = loopVerdict({ headers, from: sender, ownAddresses: await this.ownAddresses(), contentType: headers.get('content-type') ?? '' });
+    const outcome = await this.quarantine(mailbox, head, uid, { key: `raw:${hash}`, hash, messageId: parsed?.messageId ?? null, sender, subject: parsed?.subject ?? null }, 'too_large', size, async () => {
+      if (!sender || verdict.kind !== 'person' || verdict.quiet) return;
+      const person = (await this.users.findByEmail(sender)).find((user) => user.active);
+      await this.outbox.enqueue({
+        kind: 'mail_too_large',
+        to: [sender],
+        template: 'mail-too-large',
+        lang: person?.locale ?? 'en',
+        from: { address: mailbox.address, name: mailbox.name },
+        vars: { name: person?.displayName ?? sender, subject: parsed?.subject ?? '', size: Math.ceil(size / (1024 * 1024)), max: mailbox.maxMessageMb },
+        ...(parsed?.messageId ? { headers: { 'In-Reply-To': parsed.messageId, References: parsed.messageId } } : {}),
+      });
+    });
+    return outcome;
   }
 
   /** Keeps the original of a message that made no ticket, for the administrators' log. */
@@ -258,11 +330,20 @@ export class MailIntakeService {
     await this.uow.manager().query(`WITH kept AS (UPDATE inbound_messages SET raw_file_id = $1 WHERE id = $1 RETURNING 1) SELECT 1 FROM kept`, [id]);
   }
 
-  private async quarantine(mailbox: MailboxRow, raw: Buffer, uid: number | null, facts: { key: string; hash: string; messageId: string | null; sender: string | null; subject: string | null }, reason: string, size = raw.length): Promise<IntakeOutcome> {
+  private async quarantine(
+    mailbox: MailboxRow,
+    raw: Buffer,
+    uid: number | null,
+    facts: { key: string; hash: string; messageId: string | null; sender: string | null; subject: string | null },
+    reason: string,
+    size = raw.length,
+    alsoInTransaction: () => Promise<void> = async () => undefined,
+  ): Promise<IntakeOutcome> {
     const outcome = await this.uow.transaction(async () => {
       const recorded = await this.record(mailbox, uid, facts, size);
       if (!recorded) return { status: 'duplicate' } as const;
       await this.keepRaw(raw, recorded.id);
+      await alsoInTransaction();
       await this.uow.manager().query(`WITH q AS (UPDATE inbound_messages SET status = 'quarantined', reason = $2 WHERE id = $1 RETURNING 1) SELECT 1 FROM q`, [recorded.id, reason]);
       return { status: 'quarantined', reason } as const;
     });
@@ -279,13 +360,22 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(' ') : value;
 }
 
+/** A header as text again: mailparser hands some back parsed (content type with its parameters, address lists). */
 function headerText(value: unknown): string {
-  if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value);
+  if (value && typeof value === 'object' && 'value' in value) {
+    const { value: main, params } = value as { value: unknown; params?: Record<string, string> };
+    const text = typeof main === 'string' ? main : Array.isArray(main) ? main.map((entry) => (entry as { address?: string }).address ?? '').join(', ') : String(main);
+    return [text, ...Object.entries(params ?? {}).map(([name, param]) => `${name}=${param}`)].join('; ');
+  }
   return String(value ?? '');
 }
 
-/** The body as safe HTML: the HTML part sanitized, else the text part escaped. */
-function bodyOf(parsed: ParsedMail): string {
-  if (parsed.html) return cleanHtml(parsed.html);
-  return parsed.text ? textToHtml(parsed.text) : '';
+/** Headers by lower-case name as text; mailparser folds the List-* headers into one `list` entry. */
+function headerMap(parsed: { headers: Map<string, unknown> }): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const [name, value] of parsed.headers) headers.set(name.toLowerCase(), typeof value === 'string' ? value : headerText(value));
+  const list = parsed.headers.get('list') as Record<string, unknown> | undefined;
+  if (list?.id) headers.set('list-id', JSON.stringify(list.id));
+  if (list?.unsubscribe) headers.set('list-unsubscribe', JSON.stringify(list.unsubscribe));
+  return headers;
 }

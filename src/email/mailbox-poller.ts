@@ -9,9 +9,12 @@ import { MailIntakeService, type IntakeOutcome } from './mail-intake.service';
 import { MailboxRepository, type MailboxRow } from './mailbox.repository';
 import { MailboxService } from './mailbox.service';
 import { syncPlan } from './mailbox-sync';
+import { intakeChains, type Fetched } from './intake-chains';
 
 /** Messages fetched per round trip; a batch is taken, then marked, then the mark moves on. */
 const BATCH = 20;
+/** Chains of a batch taken side by side on PostgreSQL. */
+const PARALLEL_CHAINS = 4;
 /** What is read of a message over the size limit: its headers, for the quarantine record. */
 const OVERSIZE_HEAD_BYTES = 64 * 1024;
 
@@ -77,13 +80,8 @@ export class MailboxPoller implements OnApplicationBootstrap {
       try {
         const uids = await this.plannedUids(client, mailbox);
         for (let start = 0; start < uids.length; start += BATCH) {
-          for (const [uid, raw, size] of await this.fetchBatch(client, uids.slice(start, start + BATCH), mailbox.maxMessageMb * 1024 * 1024)) {
-            const outcome = await this.intake.take(mailbox, raw, uid, size);
-            report.fetched += 1;
-            report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
-            await this.markProcessed(client, mailbox, uid);
-            await this.mailboxes.advance(mailbox.id, uid);
-          }
+          const batch = await this.fetchBatch(client, uids.slice(start, start + BATCH), mailbox.maxMessageMb * 1024 * 1024);
+          await this.takeBatch(client, mailbox, batch, report);
         }
       } finally {
         lock.release();
@@ -96,6 +94,38 @@ export class MailboxPoller implements OnApplicationBootstrap {
       await client.logout().catch(() => client.close());
     }
     return report;
+  }
+
+  /**
+   * Takes a batch — chains that share no sender or thread side by side on PostgreSQL (one at a
+   * time on the embedded database, which has one connection) — then marks what was taken on the
+   * server in one command and moves the mark up to the first message that could not be taken.
+   */
+  private async takeBatch(client: ImapFlow, mailbox: MailboxRow, batch: Fetched[], report: PollReport): Promise<void> {
+    const taken: number[] = [];
+    let failure: unknown = null;
+    let firstFailed = Number.POSITIVE_INFINITY;
+    const runChain = async (chain: Fetched[]) => {
+      for (const message of chain) {
+        try {
+          const outcome = await this.intake.take(mailbox, message.raw, message.uid, message.size);
+          report.fetched += 1;
+          report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
+          taken.push(message.uid);
+        } catch (error) {
+          failure ??= error;
+          firstFailed = Math.min(firstFailed, message.uid);
+          return; // the rest of this chain waits for the next poll, in order
+        }
+      }
+    };
+    const chains = intakeChains(batch);
+    const width = this.config.embedded ? 1 : PARALLEL_CHAINS;
+    for (let at = 0; at < chains.length; at += width) await Promise.all(chains.slice(at, at + width).map(runChain));
+    if (taken.length) await this.markProcessed(client, mailbox, taken);
+    const safe = batch.map((message) => message.uid).filter((uid) => uid < firstFailed);
+    if (safe.length) await this.mailboxes.advance(mailbox.id, Math.max(...safe));
+    if (failure) throw failure;
   }
 
   /** The UIDs to read this time, by the sync plan; records a new UIDVALIDITY and starting point. */
@@ -126,7 +156,7 @@ export class MailboxPoller implements OnApplicationBootstrap {
   }
 
   /** Sources of a batch with their sizes, in UID order; a message over the limit comes as its first bytes only. */
-  private async fetchBatch(client: ImapFlow, uids: number[], limit: number): Promise<Array<[number, Buffer, number]>> {
+  private async fetchBatch(client: ImapFlow, uids: number[], limit: number): Promise<Fetched[]> {
     const sizes = new Map<number, number>();
     for await (const message of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
     const whole = uids.filter((uid) => (sizes.get(uid) ?? 0) <= limit);
@@ -136,12 +166,13 @@ export class MailboxPoller implements OnApplicationBootstrap {
       const head = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: OVERSIZE_HEAD_BYTES } }, { uid: true });
       if (head && head.source) sources.set(uid, head.source);
     }
-    return uids.filter((uid) => sources.has(uid)).map((uid) => [uid, sources.get(uid)!, Math.max(sizes.get(uid) ?? 0, sources.get(uid)!.length)]);
+    return uids.filter((uid) => sources.has(uid)).map((uid) => ({ uid, raw: sources.get(uid)!, size: Math.max(sizes.get(uid) ?? 0, sources.get(uid)!.length) }));
   }
 
-  private async markProcessed(client: ImapFlow, mailbox: MailboxRow, uid: number): Promise<void> {
-    if (mailbox.processedAction === 'delete') await client.messageDelete(String(uid), { uid: true });
-    else if (mailbox.processedAction === 'move' && mailbox.processedFolder) await client.messageMove(String(uid), mailbox.processedFolder, { uid: true });
-    else await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+  private async markProcessed(client: ImapFlow, mailbox: MailboxRow, uids: number[]): Promise<void> {
+    const range = uids.sort((a, b) => a - b).join(',');
+    if (mailbox.processedAction === 'delete') await client.messageDelete(range, { uid: true });
+    else if (mailbox.processedAction === 'move' && mailbox.processedFolder) await client.messageMove(range, mailbox.processedFolder, { uid: true });
+    else await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
   }
 }

@@ -11,6 +11,7 @@ import { AttachmentStore } from '../tickets/attachments/attachment-store';
 import { MailboxPoller } from './mailbox-poller';
 import { MailboxService } from './mailbox.service';
 import { InboundLogRepository, INBOUND_STATUSES } from './inbound-log.repository';
+import { SenderRulesService } from './sender-rules.service';
 
 /** The mailbox form. The secret is never sent back to the page: blank keeps the stored one. */
 export class MailboxDto {
@@ -31,7 +32,14 @@ export class MailboxDto {
   @IsOptional() @IsString() @MaxLength(200) defaultGroup?: string;
   @IsOptional() @IsString() @MaxLength(10) since?: string;
   @IsOptional() @IsString() @MaxLength(5) maxMessageMb?: string;
+  @IsOptional() @IsString() @MaxLength(2000) signature?: string;
   @IsOptional() @Checkbox() active?: boolean;
+  @IsOptional() @IsString() _csrf?: string;
+}
+
+export class SenderListsDto {
+  @IsOptional() @IsString() @MaxLength(200_000) allow?: string;
+  @IsOptional() @IsString() @MaxLength(200_000) deny?: string;
   @IsOptional() @IsString() _csrf?: string;
 }
 
@@ -48,6 +56,7 @@ export class MailboxController {
     private readonly log: InboundLogRepository,
     private readonly catalogue: CatalogueService,
     private readonly store: AttachmentStore,
+    private readonly senderRules: SenderRulesService,
     readonly pages: PageService,
     readonly i18n: I18nService,
   ) {}
@@ -55,7 +64,24 @@ export class MailboxController {
   @Get()
   @RequirePermission('admin.mailboxes.manage')
   async list(@Req() req: Request, @Res() res: Response) {
-    const model = await this.pages.model(req, { titleKey: 'mailboxes.title' }, { rows: await this.mailboxes.list() });
+    await this.renderList(req, res);
+  }
+
+  /** The sender allow and stop lists, edited on the list page. */
+  @Post('senders')
+  @RequirePermission('admin.mailboxes.manage')
+  async senders(@Req() req: Request, @Res() res: Response, @Body() body: SenderListsDto) {
+    const work = async () => {
+      await this.senderRules.save(body);
+      return '/admin/mailboxes';
+    };
+    await submitForm(req, res, this, work, 'mailboxes.senders_saved', (refusal) => this.renderList(req, res, { allow: body.allow ?? '', deny: body.deny ?? '' }, refusal));
+  }
+
+  private async renderList(req: Request, res: Response, typed?: { allow: string; deny: string }, refusal: Refusal = { errors: {} }) {
+    const lists = await this.senderRules.lists();
+    const values = typed ?? { allow: lists.allow.join('\n'), deny: lists.deny.join('\n') };
+    const model = await this.pages.model(req, { titleKey: 'mailboxes.title', form: { values, ...refusal } }, { rows: await this.mailboxes.list() });
     res.render('admin/mailboxes', model);
   }
 

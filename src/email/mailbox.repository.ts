@@ -24,6 +24,8 @@ export interface MailboxRow {
   defaultGroupId: string | null;
   since: string | null;
   maxMessageMb: number;
+  /** Ends the mail about its tickets, in place of the desk's general signature. */
+  signature: string;
   active: boolean;
   uidValidity: string | null;
   lastUid: string;
@@ -36,7 +38,7 @@ export type MailboxFields = Omit<MailboxRow, 'id' | 'uidValidity' | 'lastUid' | 
 const COLUMNS = `id, name, address, host, port, security, ca_file AS "caFile", username, auth, secret_sealed AS "secretSealed", folder,
   processed_action AS "processedAction", processed_folder AS "processedFolder", unknown_senders AS "unknownSenders",
   default_service_id AS "defaultServiceId", default_group_id AS "defaultGroupId", to_char(since, 'YYYY-MM-DD') AS since,
-  max_message_mb AS "maxMessageMb", active, uid_validity::text AS "uidValidity", last_uid::text AS "lastUid",
+  max_message_mb AS "maxMessageMb", signature, active, uid_validity::text AS "uidValidity", last_uid::text AS "lastUid",
   last_polled_at AS "lastPolledAt", last_error AS "lastError"`;
 
 const WRITABLE: Record<keyof MailboxFields, string> = {
@@ -57,6 +59,7 @@ const WRITABLE: Record<keyof MailboxFields, string> = {
   defaultGroupId: 'default_group_id',
   since: 'since',
   maxMessageMb: 'max_message_mb',
+  signature: 'signature',
   active: 'active',
 };
 

@@ -26,6 +26,7 @@ export interface MailboxInput {
   defaultGroup?: string;
   since?: string;
   maxMessageMb?: number | string;
+  signature?: string;
   active?: boolean;
 }
 
@@ -154,6 +155,7 @@ export class MailboxService {
       defaultGroupId: groupId,
       since: since || null,
       maxMessageMb: whole(input.maxMessageMb, 25, 1, 200, 'maxMessageMb'),
+      signature: (input.signature ?? '').replace(/\0/g, '').trim().slice(0, 2000),
       active: input.active ?? true,
     };
   }

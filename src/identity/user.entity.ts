@@ -53,6 +53,10 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** When mail to the address last bounced (the mail intake reads delivery reports); null if never. */
+  @Column({ name: 'email_bounced_at', type: 'timestamptz', nullable: true })
+  emailBouncedAt!: Date | null;
+
   /** The organisation the person belongs to (a client company, or one's own). */
   @Index('users_organisation_id_idx')
   @Column({ name: 'organisation_id', type: 'uuid', nullable: true })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
 import { DEFAULT_LANGUAGE } from '../kernel/i18n/languages';
+import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { OutboxService } from '../kernel/mail/outbox.service';
 import { UserRepository } from '../identity/user.repository';
 import { EmailedLinks } from '../identity/emailed-links.service';
@@ -59,6 +60,7 @@ export class TicketMailer {
     private readonly users: UserRepository,
     private readonly config: ConfigService,
     private readonly links: EmailedLinks,
+    private readonly uow: UnitOfWork,
   ) {
     this.domain = new URL(config.get('app_url')).hostname || 'localhost';
   }
@@ -113,13 +115,22 @@ export class TicketMailer {
     return new URL(path, this.config.get('app_url')).href;
   }
 
+  /**
+   * Queues one message. Mail about a ticket that came in through a mailbox goes out from that
+   * mailbox, with its signature, so the conversation stays on the address the requester wrote to.
+   */
   private async send(to: MailRecipient, facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>): Promise<void> {
+    const [mailbox] = (await this.uow.manager().query(
+      `SELECT m.address, m.name, m.signature FROM tickets t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.id = $1`,
+      [facts.ticketId],
+    )) as Array<{ address: string; name: string; signature: string }>;
     await this.outbox.enqueue({
       kind,
       to: [to.email],
       template,
       lang,
-      vars: { ...vars, name: to.displayName, ref: facts.ref, subject: facts.subject },
+      ...(mailbox ? { from: { address: mailbox.address, name: mailbox.name } } : {}),
+      vars: { ...vars, name: to.displayName, ref: facts.ref, subject: facts.subject, mailboxSignature: mailbox?.signature ?? '' },
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
       about: mailAbout(facts.ticketId),
     });

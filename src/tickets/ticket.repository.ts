@@ -66,6 +66,8 @@ export interface NewTicket
   tags: string[];
   custom: Record<string, unknown>;
   createdBy: string;
+  /** The mailbox a ticket came through by mail: its mail goes out from there. */
+  mailboxId?: string | null;
 }
 
 export interface MessageRow {
@@ -185,20 +187,20 @@ export class TicketRepository {
 
   async insert(ticket: NewTicket, number: string): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom)
-       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom],
+      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom, mailbox_id)
+       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20, $21) RETURNING id`,
+      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom, ticket.mailboxId ?? null],
     );
     return row!.id;
   }
 
-  /** One visible ticket by its type and number; deleted ones only when asked for (to restore them). */
   /** A live ticket by id, whoever may see it: for system work (the mail intake) that has decided already. */
   async findById(id: string): Promise<TicketRow | null> {
     const [row] = await this.query<TicketRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE t.id = $1 AND t.deleted_at IS NULL`, [id]);
     return row ?? null;
   }
 
+  /** One visible ticket by its type and number; deleted ones only when asked for (to restore them). */
   async findVisible(scope: VisibilityScope, type: TicketType, number: number, deleted = false): Promise<TicketRow | null> {
     const statement = ticketStatement(scope, type, number, deleted);
     const [row] = await this.query<TicketRow>(statement.sql, statement.params);

@@ -43,6 +43,7 @@ export type ChangeSource = 'web' | 'api' | 'system' | 'mail';
 
 /** How the mail intake registers a ticket: through which mailbox, and where it sends tickets by default. */
 export interface MailboxIntake {
+  id: string;
   address: string;
   defaultGroupId: string | null;
   /** Nothing automatic goes back to the sender (they asked for none, or the message is bulk). */
@@ -177,6 +178,7 @@ export class TicketService {
           groupId,
           assigneeId,
           createdBy: actor.id,
+          mailboxId: mailbox?.id ?? null,
         },
         number,
       );

@@ -2,6 +2,8 @@ import { ImapFlow } from 'imapflow';
 import { AuthService } from '../../src/identity/auth.service';
 import { WorkGroupService } from '../../src/identity/groups/work-group.service';
 import { UserAdminService } from '../../src/identity/user-admin.service';
+import { toActor, UserRepository } from '../../src/identity/user.repository';
+import { RoutingRuleService } from '../../src/tickets/routing/routing-rule.service';
 import { MailboxPoller } from '../../src/email/mailbox-poller';
 import { MailboxService } from '../../src/email/mailbox.service';
 import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
@@ -96,6 +98,38 @@ describe('mail intake', () => {
     expect(await ticketCount()).toBe(2);
   });
 
+  it('carries a conversation: mail, routing by mailbox and #hashtag, the agent\'s web reply, an Outlook reply to it, an out-of-office that stops', async () => {
+    const admin = toActor((await app.app.get(UserRepository).findByUsername('intake-admin'))!);
+    const vpn = await app.app.get(WorkGroupService).create(admin, { name: 'VPN team', active: true });
+    await app.app.get(WorkGroupService).addMember(admin, vpn.id, 'agent');
+    await app.app.get(RoutingRuleService).create({ name: 'VPN by mail', active: true, channels: ['email'], mailboxes: MAILBOX_USER, hashtags: 'vpn', group: 'VPN team' });
+    await app.app.get(OutboxWorker).deliverDue();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    smtp.received.length = 0;
+    deliver(message({ from: 'nina@client.example', subject: 'VPN не подключается', body: 'Ошибка 809 #vpn' }));
+    expect((await poll()).outcomes).toEqual({ ticket: 1 });
+    const [{ ref, group }] = await db().query(`SELECT 'INC-' || t.number AS ref, g.name AS "group" FROM tickets t JOIN work_groups g ON g.id = t.group_id WHERE t.subject = 'VPN не подключается'`);
+    expect(group).toBe('VPN team');
+    const agent = await signedInAgent(app.url, 'agent', PASSWORD);
+    const page = await agent.get(`/tickets/${ref}`).expect(200);
+    await agent.post(`/tickets/${ref}/messages`).type('form').send({ _csrf: csrfOf(page.text), kind: 'reply', body: 'Обновите клиент до версии 5' }).expect(303);
+    await app.app.get(OutboxWorker).deliverDue();
+    const mailed = await smtp.waitFor(2);
+    const reply = mailed.find((received) => received.mail.text?.includes('Обновите клиент'))!;
+    expect(reply.envelopeTo).toEqual(['nina@client.example']);
+    const ours = reply.mail.messageId!;
+    smtp.received.length = 0;
+    deliver(message({ from: 'nina@client.example', subject: `RE: ${reply.mail.subject}`, headers: { 'In-Reply-To': ours, References: ours }, body: 'Обновила, всё ещё 809\r\n\r\n-----Original Message-----\r\nFrom: Service desk\r\nSent: Tuesday\r\n\r\nОбновите клиент до версии 5' }));
+    deliver(message({ from: 'nina@client.example', subject: `Automatic reply: ${reply.mail.subject}`, headers: { 'In-Reply-To': ours, 'Auto-Submitted': 'auto-replied' }, body: 'Я в отпуске до понедельника' }));
+    expect((await poll()).outcomes).toEqual({ reply: 1, ignored: 1 });
+    const conversation = (await db().query(`SELECT m.body_html AS html FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE 'INC-' || t.number = $1 ORDER BY m.created_at`, [ref])).map((row: { html: string }) => row.html);
+    expect(conversation).toHaveLength(2);
+    expect(conversation[1]).toMatch(/^<p>Обновила, всё ещё 809<\/p><details>.*Обновите клиент до версии 5.*<\/details>$/s);
+    await app.app.get(OutboxWorker).deliverDue();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received.map((received) => received.envelopeTo)).not.toContainEqual(['nina@client.example']);
+  });
+
   it('takes the same message once however often it is delivered or fetched', async () => {
     const raw = message({ from: 'ivan@client.example', subject: 'Дубль', id: '<same-message@client.example>' });
     deliver(raw);
@@ -122,7 +156,8 @@ describe('mail intake', () => {
     await app.app.get(OutboxWorker).deliverDue();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.received).toHaveLength(0);
-    expect((await db().query(`SELECT reason FROM inbound_messages WHERE status = 'ignored' ORDER BY received_at`)).map((row: { reason: string }) => row.reason)).toEqual(['auto_submitted', 'precedence', 'own_address']);
+    const reasons = await db().query(`SELECT reason FROM inbound_messages WHERE status = 'ignored' AND subject = ANY ($1::text[]) ORDER BY received_at`, [['Автоответ: Не работает принтер', 'Рассылка', 'Our own mail coming back']]);
+    expect(reasons.map((row: { reason: string }) => row.reason)).toEqual(['auto_submitted', 'precedence', 'own_address']);
   });
 
   it('quarantines a message over the size limit, with its original for the administrator', async () => {

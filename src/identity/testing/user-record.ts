@@ -17,6 +17,7 @@ export function userRecord(overrides: Partial<User> & Pick<User, 'id' | 'usernam
     directoryDn: null,
     directorySyncedAt: null,
     directoryMissingSince: null,
+    emailBouncedAt: null,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...overrides,

@@ -104,6 +104,11 @@ export const CONFIG_KEYS = {
   'mail.from': str('The From of mail Opora sends, e.g. "Service desk <desk@example.com>".', 'Opora <opora@localhost>'),
   'mail.poll_seconds': int('How often the outbox is checked for mail to send.', 5, 1, 3600),
   'mail.intake_poll_seconds': int('How often each active mailbox is read for new mail. 0 stops the schedule (the CLI and the admin page can still poll).', 60, 0, 86400),
+  'mail.intake_idle': {
+    type: { kind: 'bool' },
+    default: true,
+    description: 'Keep an IMAP IDLE connection to each mailbox whose server offers it, so new mail is read at once (the schedule still runs).',
+  } as ConfigKey<boolean>,
   'mail.max_attempts': int('Delivery attempts before a message is marked failed (an admin can retry it).', 10, 1, 100),
   'attachments.max_file_mb': int('Largest file that may be attached to a ticket, in megabytes.', 25, 1, 2048),
   'attachments.max_files': int('Most files one form or API call may attach.', 10, 1, 100),
