@@ -29,6 +29,7 @@ import { SharedRequests1764000002700 } from './1764000002700-shared-requests';
 import { Notifications1764000002800 } from './1764000002800-notifications';
 import { MailIntake1764000002900 } from './1764000002900-mail-intake';
 import { MailIntakeRules1764000003000 } from './1764000003000-mail-intake-rules';
+import { MailboxOauth1764000003100 } from './1764000003100-mailbox-oauth';
 
 /** The core's migrations, in the order they run (by timestamp). Append; never reorder or edit a released one. */
 export const CORE_MIGRATIONS: readonly MigrationClass[] = [
@@ -62,4 +63,5 @@ export const CORE_MIGRATIONS: readonly MigrationClass[] = [
   Notifications1764000002800,
   MailIntake1764000002900,
   MailIntakeRules1764000003000,
+  MailboxOauth1764000003100,
 ];

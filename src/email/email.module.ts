@@ -3,6 +3,9 @@ import { CatalogueModule } from '../catalogue/catalogue.module';
 import { IdentityModule } from '../identity/identity.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { InboundLogRepository } from './inbound-log.repository';
+import { IntakeFiles } from './intake-files';
+import { OAuthTokens } from './oauth-tokens';
+import { IntakeSenders } from './intake-senders';
 import { MailIntakeService } from './mail-intake.service';
 import { MailboxController } from './mailbox.controller';
 import { MailboxPoller } from './mailbox-poller';
@@ -15,7 +18,7 @@ import { SenderRulesService } from './sender-rules.service';
 @Module({
   imports: [IdentityModule, TicketsModule, CatalogueModule],
   controllers: [MailboxController],
-  providers: [MailboxRepository, MailboxService, MailIntakeService, MailboxPoller, MailboxWatcher, InboundLogRepository, SenderRulesService],
+  providers: [OAuthTokens, IntakeFiles, IntakeSenders, MailboxRepository, MailboxService, MailIntakeService, MailboxPoller, MailboxWatcher, InboundLogRepository, SenderRulesService],
   exports: [MailboxService, MailboxPoller, MailboxWatcher, MailIntakeService],
 })
 export class EmailModule {}

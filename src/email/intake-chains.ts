@@ -7,8 +7,13 @@
 
 export interface Fetched {
   uid: number;
-  raw: Buffer;
   size: number;
+  /** The start of the message (its headers): all of it for a small message. */
+  head: Buffer;
+  /** A small message, in memory … */
+  raw?: Buffer;
+  /** … or a big one, already streamed to a file. */
+  file?: string;
 }
 
 const HEAD_BYTES = 16 * 1024;
@@ -35,7 +40,7 @@ export function intakeChains(batch: readonly Fetched[]): Fetched[][] {
   const root = (index: number): number => (parent[index] === index ? index : (parent[index] = root(parent[index]!)));
   const owner = new Map<string, number>();
   batch.forEach((message, index) => {
-    for (const key of threadKeys(message.raw)) {
+    for (const key of threadKeys(message.head)) {
       const seen = owner.get(key);
       if (seen === undefined) owner.set(key, index);
       else parent[root(index)] = root(seen);

@@ -10,13 +10,21 @@ import { MailboxRepository, type MailboxRow } from './mailbox.repository';
 import { MailboxService } from './mailbox.service';
 import { syncPlan } from './mailbox-sync';
 import { intakeChains, type Fetched } from './intake-chains';
+import { IntakeFiles } from './intake-files';
+import { incomingDirOf } from '../kernel/web/multipart';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /** Messages fetched per round trip; a batch is taken, then marked, then the mark moves on. */
 const BATCH = 20;
 /** Chains of a batch taken side by side on PostgreSQL. */
 const PARALLEL_CHAINS = 4;
-/** What is read of a message over the size limit: its headers, for the quarantine record. */
-const OVERSIZE_HEAD_BYTES = 64 * 1024;
+/** What is read of a message for its headers (threading chains; a message over the limit). */
+const HEAD_BYTES = 64 * 1024;
+/** Messages up to this size are fetched into memory in batches; bigger ones stream to a file. */
+const IN_MEMORY_BYTES = 1024 * 1024;
 
 export interface PollReport {
   fetched: number;
@@ -34,6 +42,7 @@ export interface PollReport {
 @Injectable()
 export class MailboxPoller implements OnApplicationBootstrap {
   private readonly log = new Logger('MailIntake');
+  private readonly incoming: string;
 
   constructor(
     private readonly mailboxes: MailboxRepository,
@@ -43,7 +52,10 @@ export class MailboxPoller implements OnApplicationBootstrap {
     private readonly config: ConfigService,
     private readonly database: DatabaseService,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    private readonly files: IntakeFiles,
+  ) {
+    this.incoming = incomingDirOf(config.dataDir);
+  }
 
   onApplicationBootstrap(): void {
     const seconds = this.config.get('mail.intake_poll_seconds');
@@ -72,7 +84,15 @@ export class MailboxPoller implements OnApplicationBootstrap {
 
   private async read(mailbox: MailboxRow): Promise<PollReport> {
     const report: PollReport = { fetched: 0, outcomes: {}, error: null };
-    const client = imapClient(mailbox, this.settings.secretOf(mailbox));
+    let credential: string;
+    try {
+      credential = await this.settings.credentialOf(mailbox);
+    } catch (error) {
+      report.error = imapErrorText(error);
+      await this.mailboxes.recordPoll(mailbox.id, { error: report.error });
+      return report;
+    }
+    const client = imapClient(mailbox, credential);
     client.on('error', (error: Error) => this.log.warn(`${mailbox.name}: ${error.message}`));
     try {
       await client.connect();
@@ -108,7 +128,7 @@ export class MailboxPoller implements OnApplicationBootstrap {
     const runChain = async (chain: Fetched[]) => {
       for (const message of chain) {
         try {
-          const outcome = await this.intake.take(mailbox, message.raw, message.uid, message.size);
+          const outcome = await this.intake.take(mailbox, message);
           report.fetched += 1;
           report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
           taken.push(message.uid);
@@ -122,6 +142,8 @@ export class MailboxPoller implements OnApplicationBootstrap {
     const chains = intakeChains(batch);
     const width = this.config.embedded ? 1 : PARALLEL_CHAINS;
     for (let at = 0; at < chains.length; at += width) await Promise.all(chains.slice(at, at + width).map(runChain));
+    // Files of messages a failed chain never reached (taken ones were moved or removed already).
+    await this.files.discard(batch.flatMap((message) => (message.file ? [message.file] : [])));
     if (taken.length) await this.markProcessed(client, mailbox, taken);
     const safe = batch.map((message) => message.uid).filter((uid) => uid < firstFailed);
     if (safe.length) await this.mailboxes.advance(mailbox.id, Math.max(...safe));
@@ -155,18 +177,35 @@ export class MailboxPoller implements OnApplicationBootstrap {
     }
   }
 
-  /** Sources of a batch with their sizes, in UID order; a message over the limit comes as its first bytes only. */
+  /**
+   * A batch's messages in UID order: small ones fetched together into memory, bigger ones
+   * streamed one by one to a file (never held whole), and one over the limit as its first bytes
+   * only, for the quarantine record.
+   */
   private async fetchBatch(client: ImapFlow, uids: number[], limit: number): Promise<Fetched[]> {
     const sizes = new Map<number, number>();
     for await (const message of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
-    const whole = uids.filter((uid) => (sizes.get(uid) ?? 0) <= limit);
-    const sources = new Map<number, Buffer>();
-    if (whole.length) for await (const message of client.fetch(whole.join(','), { uid: true, source: true }, { uid: true })) if (message.source) sources.set(message.uid, message.source);
-    for (const uid of uids.filter((candidate) => !whole.includes(candidate))) {
-      const head = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: OVERSIZE_HEAD_BYTES } }, { uid: true });
-      if (head && head.source) sources.set(uid, head.source);
+    const size = (uid: number) => sizes.get(uid) ?? 0;
+    const fetched = new Map<number, Fetched>();
+    const small = uids.filter((uid) => size(uid) <= IN_MEMORY_BYTES);
+    if (small.length) {
+      for await (const message of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) {
+        if (message.source) fetched.set(message.uid, { uid: message.uid, size: Math.max(size(message.uid), message.source.length), raw: message.source, head: message.source.subarray(0, HEAD_BYTES) });
+      }
     }
-    return uids.filter((uid) => sources.has(uid)).map((uid) => ({ uid, raw: sources.get(uid)!, size: Math.max(sizes.get(uid) ?? 0, sources.get(uid)!.length) }));
+    for (const uid of uids.filter((candidate) => size(candidate) > IN_MEMORY_BYTES)) {
+      if (size(uid) > limit) {
+        const head = await client.fetchOne(String(uid), { uid: true, source: { start: 0, maxLength: HEAD_BYTES } }, { uid: true });
+        if (head && head.source) fetched.set(uid, { uid, size: size(uid), raw: head.source, head: head.source });
+        continue;
+      }
+      const download = await client.download(String(uid), undefined, { uid: true });
+      if (!download.content) continue;
+      const file = join(this.incoming, `${randomUUID()}.part`);
+      await pipeline(download.content, createWriteStream(file));
+      fetched.set(uid, { uid, size: size(uid), file, head: await this.files.head(file, HEAD_BYTES) });
+    }
+    return uids.filter((uid) => fetched.has(uid)).map((uid) => fetched.get(uid)!);
   }
 
   private async markProcessed(client: ImapFlow, mailbox: MailboxRow, uids: number[]): Promise<void> {

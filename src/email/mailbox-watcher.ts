@@ -74,7 +74,15 @@ export class MailboxWatcher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async watch(mailbox: MailboxRow): Promise<void> {
-    const client = imapClient(mailbox, this.settings.secretOf(mailbox));
+    let credential: string;
+    try {
+      credential = await this.settings.credentialOf(mailbox);
+    } catch (error) {
+      this.log.warn(`${mailbox.name} (idle): ${(error as Error).message}`);
+      this.failures.set(mailbox.id, Date.now() + MAX_BACKOFF_MS);
+      return;
+    }
+    const client = imapClient(mailbox, credential);
     const entry = { client, since: Date.now() };
     this.watching.set(mailbox.id, entry);
     client.on('error', (error: Error) => this.log.warn(`${mailbox.name} (idle): ${error.message}`));

@@ -24,6 +24,10 @@ export class MailboxDto {
   @IsString() @MaxLength(320) username!: string;
   @IsOptional() @IsIn(['password', 'xoauth2']) auth?: string;
   @IsOptional() @IsString() @MaxLength(10_000) secret?: string;
+  @IsOptional() @IsString() @MaxLength(500) oauthTokenUrl?: string;
+  @IsOptional() @IsString() @MaxLength(500) oauthClientId?: string;
+  @IsOptional() @IsString() @MaxLength(10_000) oauthClientSecret?: string;
+  @IsOptional() @IsString() @MaxLength(1000) oauthScope?: string;
   @IsOptional() @IsString() @MaxLength(200) folder?: string;
   @IsOptional() @IsIn(['flag', 'move', 'delete']) processedAction?: string;
   @IsOptional() @IsString() @MaxLength(200) processedFolder?: string;
@@ -95,7 +99,7 @@ export class MailboxController {
   @RequirePermission('admin.mailboxes.manage')
   async create(@Req() req: Request, @Res() res: Response, @Body() body: MailboxDto) {
     const work = async () => `/admin/mailboxes/${await this.mailboxes.create({ ...body, active: body.active ?? false })}`;
-    await submitForm(req, res, this, work, 'mailboxes.created', (refusal) => this.renderForm(req, res, null, { ...body, secret: '' }, refusal));
+    await submitForm(req, res, this, work, 'mailboxes.created', (refusal) => this.renderForm(req, res, null, { ...body, secret: '', oauthClientSecret: '' }, refusal));
   }
 
   @Get('log')
@@ -124,7 +128,7 @@ export class MailboxController {
   @RequirePermission('admin.mailboxes.manage')
   async show(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
     const mailbox = await this.mailboxes.get(id);
-    await this.renderForm(req, res, id, { ...mailbox, port: String(mailbox.port), maxMessageMb: String(mailbox.maxMessageMb), defaultGroup: await this.mailboxes.groupNameOf(mailbox), secret: '' });
+    await this.renderForm(req, res, id, { ...mailbox, port: String(mailbox.port), maxMessageMb: String(mailbox.maxMessageMb), defaultGroup: await this.mailboxes.groupNameOf(mailbox), secret: '', oauthClientSecret: '' });
   }
 
   @Post(':id')
@@ -134,7 +138,7 @@ export class MailboxController {
       await this.mailboxes.update(id, { ...body, active: body.active ?? false });
       return `/admin/mailboxes/${id}`;
     };
-    await submitForm(req, res, this, work, 'mailboxes.saved', (refusal) => this.renderForm(req, res, id, { ...body, secret: '' }, refusal));
+    await submitForm(req, res, this, work, 'mailboxes.saved', (refusal) => this.renderForm(req, res, id, { ...body, secret: '', oauthClientSecret: '' }, refusal));
   }
 
   @Post(':id/test')

@@ -15,7 +15,12 @@ export interface MailboxRow {
   caFile: string | null;
   username: string;
   auth: 'password' | 'xoauth2';
+  /** The password, or for OAuth2 the refresh token (with a token endpoint) or an access token (without). */
   secretSealed: string | null;
+  oauthTokenUrl: string | null;
+  oauthClientId: string | null;
+  oauthClientSecretSealed: string | null;
+  oauthScope: string | null;
   folder: string;
   processedAction: ProcessedAction;
   processedFolder: string | null;
@@ -35,7 +40,8 @@ export interface MailboxRow {
 
 export type MailboxFields = Omit<MailboxRow, 'id' | 'uidValidity' | 'lastUid' | 'lastPolledAt' | 'lastError'>;
 
-const COLUMNS = `id, name, address, host, port, security, ca_file AS "caFile", username, auth, secret_sealed AS "secretSealed", folder,
+const COLUMNS = `id, name, address, host, port, security, ca_file AS "caFile", username, auth, secret_sealed AS "secretSealed",
+  oauth_token_url AS "oauthTokenUrl", oauth_client_id AS "oauthClientId", oauth_client_secret_sealed AS "oauthClientSecretSealed", oauth_scope AS "oauthScope", folder,
   processed_action AS "processedAction", processed_folder AS "processedFolder", unknown_senders AS "unknownSenders",
   default_service_id AS "defaultServiceId", default_group_id AS "defaultGroupId", to_char(since, 'YYYY-MM-DD') AS since,
   max_message_mb AS "maxMessageMb", signature, active, uid_validity::text AS "uidValidity", last_uid::text AS "lastUid",
@@ -51,6 +57,10 @@ const WRITABLE: Record<keyof MailboxFields, string> = {
   username: 'username',
   auth: 'auth',
   secretSealed: 'secret_sealed',
+  oauthTokenUrl: 'oauth_token_url',
+  oauthClientId: 'oauth_client_id',
+  oauthClientSecretSealed: 'oauth_client_secret_sealed',
+  oauthScope: 'oauth_scope',
   folder: 'folder',
   processedAction: 'processed_action',
   processedFolder: 'processed_folder',
@@ -111,6 +121,11 @@ export class MailboxRepository {
               last_error = $4, last_polled_at = now() WHERE id = $1 RETURNING 1) SELECT 1 FROM polled`,
       [id, state.uidValidity?.toString() ?? null, state.lastUid ?? null, state.error],
     );
+  }
+
+  /** A rotated OAuth2 refresh token (the endpoint hands out a new one with each access token). */
+  async replaceSecret(id: string, sealed: string): Promise<void> {
+    await this.query(`WITH changed AS (UPDATE mailboxes SET secret_sealed = $2 WHERE id = $1 RETURNING 1) SELECT 1 FROM changed`, [id, sealed]);
   }
 
   /** Moves the mark forward only (two polls racing never move it back). */

@@ -6,6 +6,7 @@ import { normalizeAddress } from '../kernel/mail/recipients';
 import { WorkGroupService } from '../identity/groups/work-group.service';
 import { imapClient, imapErrorText } from './imap-connection';
 import { MailboxRepository, type MailboxFields, type MailboxRow } from './mailbox.repository';
+import { OAuthTokens } from './oauth-tokens';
 
 /** What the mailbox form and the CLI give; a blank secret keeps the stored one. */
 export interface MailboxInput {
@@ -18,6 +19,11 @@ export interface MailboxInput {
   username: string;
   auth?: string;
   secret?: string;
+  /** OAuth2 (with XOAUTH2): the token endpoint, the client, its secret (blank keeps it) and the scope. */
+  oauthTokenUrl?: string;
+  oauthClientId?: string;
+  oauthClientSecret?: string;
+  oauthScope?: string;
   folder?: string;
   processedAction?: string;
   processedFolder?: string;
@@ -69,6 +75,7 @@ export class MailboxService {
     private readonly mailboxes: MailboxRepository,
     private readonly groups: WorkGroupService,
     private readonly box: SecretBox,
+    private readonly tokens: OAuthTokens,
   ) {}
 
   list(): Promise<MailboxRow[]> {
@@ -98,16 +105,21 @@ export class MailboxService {
     return mailbox.defaultGroupId ? ((await this.groups.nameOf(mailbox.defaultGroupId)) ?? '') : '';
   }
 
-  /** The secret in clear, for a connection only. */
-  secretOf(mailbox: MailboxRow): string {
+  /** What a connection signs in with: the password, or a current OAuth2 access token. */
+  async credentialOf(mailbox: MailboxRow): Promise<string> {
     if (!mailbox.secretSealed) throw new Error(`mailbox ${mailbox.name} has no password`);
-    return this.box.open(mailbox.secretSealed);
+    return mailbox.auth === 'xoauth2' ? this.tokens.accessToken(mailbox) : this.box.open(mailbox.secretSealed);
   }
 
   /** Connects, signs in and opens the folder; the server's error when any of it fails. */
   async test(id: string): Promise<{ ok: true; messages: number } | { ok: false; error: string }> {
     const mailbox = await this.get(id);
-    const client = imapClient(mailbox, this.secretOf(mailbox));
+    let client;
+    try {
+      client = imapClient(mailbox, await this.credentialOf(mailbox));
+    } catch (error) {
+      return { ok: false, error: imapErrorText(error) };
+    }
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -137,6 +149,10 @@ export class MailboxService {
     if (groupName && !groupId) refuse('defaultGroup', 'people.errors.group_unknown', { name: groupName });
     const secret = input.secret ?? '';
     if (secret.length > 10_000) refuse('secret', 'validation.too_long', { count: 10_000 });
+    const auth = oneOf(input.auth, ['password', 'xoauth2'] as const, 'password', 'auth');
+    const tokenUrl = text(input.oauthTokenUrl, 'oauthTokenUrl', 500, false);
+    if (tokenUrl && !/^https?:\/\/[^\s]+$/i.test(tokenUrl)) refuse('oauthTokenUrl', 'mailboxes.errors.url');
+    const clientSecret = input.oauthClientSecret ?? '';
     return {
       name: text(input.name, 'name', 200),
       address,
@@ -145,8 +161,12 @@ export class MailboxService {
       security,
       caFile: caFile || null,
       username: text(input.username, 'username', 320),
-      auth: oneOf(input.auth, ['password', 'xoauth2'] as const, 'password', 'auth'),
+      auth,
       secretSealed: secret ? this.box.seal(secret) : (current?.secretSealed ?? null),
+      oauthTokenUrl: auth === 'xoauth2' && tokenUrl ? tokenUrl : null,
+      oauthClientId: auth === 'xoauth2' ? text(input.oauthClientId, 'oauthClientId', 500, false) || null : null,
+      oauthClientSecretSealed: auth !== 'xoauth2' ? null : clientSecret ? this.box.seal(clientSecret) : (current?.oauthClientSecretSealed ?? null),
+      oauthScope: auth === 'xoauth2' ? text(input.oauthScope, 'oauthScope', 1000, false) || null : null,
       folder: text(input.folder, 'folder', 200, false) || 'INBOX',
       processedAction,
       processedFolder: processedFolder || null,

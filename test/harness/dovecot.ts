@@ -32,7 +32,12 @@ export interface DovecotServer {
 const DOVECOT = process.env.OPORA_DOVECOT_BIN ?? '/usr/sbin/dovecot';
 const DOVEADM = process.env.OPORA_DOVEADM_BIN ?? '/usr/bin/doveadm';
 
-export async function startDovecot(users: Array<{ user: string; password: string }>): Promise<DovecotServer> {
+export interface DovecotOptions {
+  /** Also take XOAUTH2 / OAUTHBEARER sign-ins, checking each token at this introspection URL (RFC 7662, POST). */
+  oauthIntrospectionUrl?: string;
+}
+
+export async function startDovecot(users: Array<{ user: string; password: string }>, options: DovecotOptions = {}): Promise<DovecotServer> {
   for (const bin of [DOVECOT, DOVEADM]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing. Install Dovecot (apt-get install -y dovecot-imapd; test/run-all.sh does it).`);
   }
@@ -46,7 +51,7 @@ export async function startDovecot(users: Array<{ user: string; password: string
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      writeFileSync(conf, dovecotConf(dir, port, owner.name));
+      writeFileSync(conf, dovecotConf(dir, port, owner.name, options));
       try {
         const first = users[0]!;
         const server = await startProcess({
@@ -103,7 +108,18 @@ function mailOwner(): { name: string; uid: number; gid: number } {
   }
 }
 
-function dovecotConf(dir: string, port: number, owner: string): string {
+function dovecotConf(dir: string, port: number, owner: string, options: DovecotOptions): string {
+  const oauth = options.oauthIntrospectionUrl
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}
+`
+    : '';
+  if (options.oauthIntrospectionUrl) {
+    writeFileSync(join(dir, 'oauth2.conf.ext'), `introspection_url = ${options.oauthIntrospectionUrl}\nintrospection_mode = post\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`);
+  }
   return `protocols = imap
 listen = 127.0.0.1
 base_dir = ${dir}/run
@@ -111,12 +127,12 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${options.oauthIntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
 first_valid_uid = 1
 mail_uid = ${owner}
 mail_gid = ${owner}
 mail_location = maildir:${dir}/mail/%u
-passdb {
+${oauth}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }

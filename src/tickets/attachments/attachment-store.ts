@@ -32,15 +32,8 @@ export class AttachmentStore {
   }
 
   /** The first bytes, to tell what the file really is before serving it. */
-  async head(id: string, bytes = 16): Promise<Buffer> {
-    const file = await open(this.pathOf(id), 'r');
-    try {
-      const buffer = Buffer.alloc(bytes);
-      const { bytesRead } = await file.read(buffer, 0, bytes, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await file.close();
-    }
+  head(id: string, bytes = 16): Promise<Buffer> {
+    return readHead(this.pathOf(id), bytes);
   }
 
   stream(id: string): ReadStream {
@@ -49,5 +42,17 @@ export class AttachmentStore {
 
   async remove(id: string): Promise<void> {
     await unlink(this.pathOf(id)).catch(() => undefined);
+  }
+}
+
+/** The first `bytes` of a file (fewer when it is shorter). */
+export async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
   }
 }

@@ -1,0 +1,119 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+
+/** One attachment, already on disk (streamed there, never held whole in memory). */
+export interface StoredPart {
+  filename: string | null;
+  contentType: string;
+  cid: string | null;
+  size: number;
+  sha256: string;
+  tempPath: string;
+}
+
+/** A parsed message: its headers and text in memory, its files on disk. */
+export interface ParsedMessage {
+  headers: Map<string, unknown>;
+  subject: string;
+  from: AddressObject | null;
+  cc: AddressObject[];
+  messageId: string | null;
+  inReplyTo: string | undefined;
+  references: string | undefined;
+  date: Date | null;
+  text: string;
+  html: string;
+  attachments: StoredPart[];
+}
+
+/** A temp file that counts and hashes what goes through it. */
+async function storePart(content: Readable, dir: string): Promise<{ tempPath: string; size: number; sha256: string }> {
+  const tempPath = join(dir, `${randomUUID()}.part`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(content, meter, createWriteStream(tempPath));
+  return { tempPath, size, sha256: hash.digest('hex') };
+}
+
+const joined = (value: unknown): string | undefined => (Array.isArray(value) ? value.join(' ') : typeof value === 'string' ? value : undefined);
+
+/**
+ * Parses a message from a stream with mailparser's streaming parser, writing each attachment to
+ * a temp file in `dir` as it is decoded, so a 25 MB attachment costs a file, not 25 MB of memory
+ * (twice). Charsets are decoded as mailparser does; `cid:` links stay as they are. On failure the
+ * files written so far are removed.
+ */
+export function parseToFiles(input: Readable, dir: string): Promise<ParsedMessage> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
+    const attachments: StoredPart[] = [];
+    let headers = new Map<string, unknown>();
+    let text = '';
+    let html = '';
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      input.destroy();
+      parser.destroy();
+      void Promise.all(attachments.map((part) => unlink(part.tempPath).catch(() => undefined))).then(() => reject(error));
+    };
+    let reading = false;
+    const read = (): void => {
+      reading = true;
+      const data = parser.read() as AttachmentStream | MessageText | null;
+      if (data === null) {
+        reading = false;
+        return;
+      }
+      if (data.type === 'text') {
+        text = data.text ?? '';
+        html = typeof data.html === 'string' ? data.html : '';
+        read();
+        return;
+      }
+      storePart(data.content as Readable, dir).then(
+        (stored) => {
+          attachments.push({ ...stored, filename: data.filename ?? null, contentType: data.contentType || 'application/octet-stream', cid: data.cid ?? null });
+          data.release?.();
+          read();
+        },
+        fail,
+      );
+    };
+    parser.on('headers', (parsed: Map<string, unknown>) => (headers = parsed));
+    parser.on('readable', () => !reading && read());
+    parser.on('error', fail);
+    parser.on('end', () => {
+      if (failed) return;
+      const cc = headers.get('cc') as AddressObject | AddressObject[] | undefined;
+      const date = headers.get('date');
+      resolve({
+        headers,
+        subject: String(headers.get('subject') ?? ''),
+        from: (headers.get('from') as AddressObject | undefined) ?? null,
+        cc: Array.isArray(cc) ? cc : cc ? [cc] : [],
+        messageId: typeof headers.get('message-id') === 'string' ? (headers.get('message-id') as string) : null,
+        inReplyTo: joined(headers.get('in-reply-to')),
+        references: joined(headers.get('references')),
+        date: date instanceof Date ? date : null,
+        text,
+        html,
+        attachments,
+      });
+    });
+    input.once('error', fail).pipe(parser);
+  });
+}
