@@ -10,7 +10,8 @@ import { normalizeAddress } from '../kernel/mail/recipients';
 import type { Actor } from '../kernel/security/actor';
 import { toActor, UserRepository } from '../identity/user.repository';
 import { cleanHtml } from '../tickets/ticket-html';
-import { TicketService } from '../tickets/ticket.service';
+import { MAX_BODY, TicketService } from '../tickets/ticket.service';
+import { DomainError } from '../kernel/web/domain-error';
 import { headerMap } from './inbound-headers';
 import { IntakeFiles } from './intake-files';
 import { IntakeSenders } from './intake-senders';
@@ -97,7 +98,22 @@ export class MailIntakeService {
     const verdict: Verdict = accepted.accept
       ? loopVerdict({ headers, from: sender, ownAddresses: await this.senders.ownAddresses(), contentType: headers.get('content-type') ?? '' })
       : { kind: 'loop', reason: `plugin:${String(accepted.reason).slice(0, 100)}` };
-    const outcome = await this.uow.transaction(async () => {
+    let outcome: IntakeOutcome;
+    try {
+      outcome = await this.recordAndDecide(mailbox, parsed, verdict, sender, original, source, identity);
+    } catch (error) {
+      // A message the ticket rules refuse would be refused at every poll and hold the mailbox up:
+      // it goes to quarantine instead. Anything else (the database away) is tried again later.
+      if (!(error instanceof DomainError)) throw error;
+      return this.quarantine(mailbox, original, source, identity, `refused:${error.code}`);
+    }
+    if (outcome.status === 'ticket' || outcome.status === 'reply') this.hooks.doAction('email.inbound.received', { mailboxId: mailbox.id, ticketId: outcome.ticketId, ref: outcome.ref, kind: outcome.status });
+    else if (outcome.status === 'ignored' || outcome.status === 'rejected') this.hooks.doAction('email.inbound.rejected', { mailboxId: mailbox.id, sender, reason: outcome.reason });
+    return outcome;
+  }
+
+  private recordAndDecide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: string, source: InboundSource, identity: Identity): Promise<IntakeOutcome> {
+    return this.uow.transaction(async () => {
       const recordId = await this.record(mailbox, source, identity);
       if (!recordId) return { status: 'duplicate' } as const;
       const result = await this.decide(mailbox, parsed, verdict, sender, original, recordId);
@@ -107,9 +123,6 @@ export class MailIntakeService {
       );
       return result;
     });
-    if (outcome.status === 'ticket' || outcome.status === 'reply') this.hooks.doAction('email.inbound.received', { mailboxId: mailbox.id, ticketId: outcome.ticketId, ref: outcome.ref, kind: outcome.status });
-    else if (outcome.status === 'ignored' || outcome.status === 'rejected') this.hooks.doAction('email.inbound.rejected', { mailboxId: mailbox.id, sender, reason: outcome.reason });
-    return outcome;
   }
 
   /**
@@ -158,7 +171,7 @@ export class MailIntakeService {
     const author = await this.senders.author(mailbox, parsed, sender);
     if (!author) return refuse('rejected', 'unknown_sender');
     const actor: Actor = { ...toActor(author), roles: ['requester'], isAdmin: false };
-    const html = (parsed.html ? htmlBody(parsed.html) : textBody(parsed.text)).html;
+    const html = shortened((parsed.html ? htmlBody(parsed.html) : textBody(parsed.text)).html);
     const sent = await this.files.uploads(parsed, original);
     const thread = await this.thread(parsed, author.id);
     const ticket = thread ? await this.tickets.ticketById(thread) : null;
@@ -280,6 +293,15 @@ export class MailIntakeService {
   private async rawHash(path: string): Promise<string> {
     return sha256(await this.files.head(path, 1024 * 1024));
   }
+}
+
+/**
+ * A body within what a ticket message holds: a longer one is cut (tags the cut leaves open are
+ * closed by the sanitizer) with a note that the whole message is the attached original.
+ */
+function shortened(html: string): string {
+  if (html.length <= MAX_BODY) return html;
+  return `${cleanHtml(html.slice(0, MAX_BODY - 200))}<p>[…] (original-message.eml)</p>`;
 }
 
 function sha256(data: Buffer): string {

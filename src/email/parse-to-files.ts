@@ -6,6 +6,9 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
 
+/** The longest body (HTML or text, in characters) read at all; a longer one makes the message unreadable. */
+export const MAX_BODY_CHARS = 5_000_000;
+
 /** One attachment, already on disk (streamed there, never held whole in memory). */
 export interface StoredPart {
   filename: string | null;
@@ -81,6 +84,11 @@ export function parseToFiles(input: Readable, dir: string): Promise<ParsedMessag
       if (data.type === 'text') {
         text = data.text ?? '';
         html = typeof data.html === 'string' ? data.html : '';
+        // A body this long is no message a person wrote: refuse it (quarantine) rather than sanitize megabytes.
+        if (html.length > MAX_BODY_CHARS || text.length > MAX_BODY_CHARS) {
+          fail(new Error(`the message body is longer than ${MAX_BODY_CHARS} characters`));
+          return;
+        }
         read();
         return;
       }

@@ -12,6 +12,7 @@ import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
 import { TicketService } from '../../src/tickets/ticket.service';
 import { startDovecot, type DovecotServer } from '../harness/dovecot';
 import { startSmtpReceiver, type SmtpReceiver } from '../harness/smtp';
+import { signedInAgent } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /*
@@ -149,6 +150,8 @@ describe('the mail corpus', () => {
       mail('vip', { from: 'vip@partner.example', subject: 'От партнёра', part: text('Важно') }),
       mail('cc-watchers', { from: 'ivan@client.example', headers: { Cc: 'Olga <olga@client.example>, unknown@else.example' }, subject: 'С копией', part: text('Копия Ольге') }),
       mail('quoted-printable', { from: 'qp@client.example', subject: '=?utf-8?Q?=D0=9A=D0=B2=D0=BE=D1=82?=', part: { type: 'text/plain; charset=utf-8', body: '=D0=A2=D0=B5=D0=BA=D1=81=D1=82 QP', encoding: 'quoted-printable' } }),
+      mail('long-html', { from: 'long@client.example', subject: 'Длинное письмо', part: { type: 'text/html; charset=utf-8', body: `<p>${'Очень длинный текст. '.repeat(15_000)}</p>` } }),
+      mail('html-flood', { from: 'flood-html@client.example', subject: 'Огромный HTML', part: { type: 'text/html; charset=utf-8', body: `<p>${'x'.repeat(5_100_000)}</p>` } }),
       mail('uzbek-latin', { from: 'uz@client.example', subject: word('Printer ishlamayapti'), part: text("Printer ishlamayapti, yordam bering: o'zbekcha matn") }),
       ...Array.from({ length: 31 }, (_, i) => mail(`flood-${i}`, { from: 'flood@client.example', subject: `Поток ${i}`, part: text('Ещё одно') })),
     ];
@@ -252,6 +255,25 @@ describe('the mail corpus', () => {
   it('tells apart a message without an id delivered twice (one ticket) and two messages sharing an id (two)', async () => {
     expect(await db().query(`SELECT count(*)::int AS n FROM tickets WHERE subject = 'Без Message-ID'`)).toEqual([{ n: 1 }]);
     expect((await outcome('reused')).map((row) => row.subject)).toEqual(['Первое письмо', 'Второе письмо с тем же id']);
+  });
+
+  it('quarantines a message it cannot read (an HTML body of millions of characters), keeping the original', async () => {
+    const [row] = await db().query(`SELECT status, reason, raw_file_id IS NOT NULL AS kept FROM inbound_messages WHERE size_bytes > 5000000`);
+    expect(row).toEqual({ status: 'quarantined', reason: 'unparseable', kept: true });
+  });
+
+  it('cuts a body longer than a ticket holds, pointing at the kept original', async () => {
+    const [row] = await outcome('long-html');
+    expect(row).toMatchObject({ status: 'ticket', subject: 'Длинное письмо' });
+    expect(row!.html!.length).toBeLessThanOrEqual(100_000);
+    expect(row!.html).toContain('[…] (original-message.eml)');
+    expect(row!.files).toContain('original-message.eml');
+  });
+
+  it('flags the bounced address on the person\'s page', async () => {
+    const admin = await signedInAgent(app.url, 'corpus-admin', 'corpus admin password');
+    const [gone] = await db().query(`SELECT id FROM users WHERE username = 'gone'`);
+    expect((await admin.get(`/admin/users/${gone.id}`).expect(200)).text).toContain('data-bounced');
   });
 
   it('makes people in Cc with accounts watchers', async () => {

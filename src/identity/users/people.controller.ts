@@ -136,7 +136,7 @@ export class PeopleController {
     const absences = await this.absences.list(req.actor!, details.user.id);
     const personRefusal = refusal?.form === 'person' ? refusal : { errors: {} };
     const model = await this.pages.model(req, { titleKey: 'people.edit_title', form: { values, ...personRefusal } }, {
-      person: { id: details.user.id, username: details.user.username, displayName: details.user.displayName, directory: details.user.directoryId !== null },
+      person: { id: details.user.id, username: details.user.username, displayName: details.user.displayName, directory: details.user.directoryId !== null, emailBouncedAt: details.user.emailBouncedAt },
       roles: ROLES.map((name) => ({ name, checked: chosen.has(name) })),
       rolesHintKey: details.user.directoryId ? 'people.roles_hint_directory' : 'people.roles_hint',
       absencesPath: `/admin/users/${details.user.id}/absences`,
