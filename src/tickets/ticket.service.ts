@@ -136,7 +136,7 @@ export class TicketService {
       const requester = await this.person(input.requester?.trim() ? input.requester : actor.username, 'requester');
       const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
       const category = (input.category ?? '').trim().slice(0, 200);
-      const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom);
+      const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom, { requireFilled: source !== 'mail' });
       const rules = await this.router.route({
         channel,
         mailbox: mailbox?.address ?? null,

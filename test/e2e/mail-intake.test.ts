@@ -7,6 +7,8 @@ import { UserAdminService } from '../../src/identity/user-admin.service';
 import { toActor, UserRepository } from '../../src/identity/user.repository';
 import { RoutingRuleService } from '../../src/tickets/routing/routing-rule.service';
 import { MailboxPoller } from '../../src/email/mailbox-poller';
+import { CatalogueService } from '../../src/catalogue/catalogue.service';
+import { CustomFieldsService } from '../../src/tickets/fields/custom-fields.service';
 import { MailboxService } from '../../src/email/mailbox.service';
 import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
 import { startDovecot, type DovecotServer } from '../harness/dovecot';
@@ -130,6 +132,16 @@ describe('mail intake', () => {
     await app.app.get(OutboxWorker).deliverDue();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.received.map((received) => received.envelopeTo)).not.toContainEqual(['nina@client.example']);
+  });
+
+  it('registers mail for a default service whose custom fields are required, leaving them for staff', async () => {
+    const serviceId = await app.app.get(CatalogueService).create({ name: 'Mail service', defaultGroup: 'Mail desk', active: true });
+    await app.app.get(CustomFieldsService).create({ key: 'asset', label: 'Инвентарный номер', kind: 'text', required: true, serviceId, active: true });
+    await db().query(`UPDATE mailboxes SET default_service_id = $1 WHERE id = $2`, [serviceId, mailboxId]);
+    deliver(message({ from: 'ivan@client.example', subject: 'С обязательным полем' }));
+    expect((await poll()).outcomes).toEqual({ ticket: 1 });
+    expect(await db().query(`SELECT custom FROM tickets WHERE subject = 'С обязательным полем' AND service_id = $1`, [serviceId])).toEqual([{ custom: {} }]);
+    await db().query(`UPDATE mailboxes SET default_service_id = NULL WHERE id = $1`, [mailboxId]);
   });
 
   it('takes the same message once however often it is delivered or fetched', async () => {

@@ -49,11 +49,15 @@ export class CustomFieldsService {
   }
 
   /** A ticket's values checked against the active fields; the first refusal names its form field. */
-  async check(context: FieldContext, raw: Record<string, unknown> | undefined): Promise<Record<string, FieldValue>> {
+  /**
+   * The custom values of a new ticket, checked. `requireFilled: false` (mail, which has no form to
+   * fill) lets required fields stay empty for staff to fill in; wrong values are still refused.
+   */
+  async check(context: FieldContext, raw: Record<string, unknown> | undefined, options: { requireFilled?: boolean } = {}): Promise<Record<string, FieldValue>> {
     const fields = await this.list(true);
     if (fields.length === 0) return {};
     const { values, refusals } = checkCustom(fields, context, raw ?? {});
-    const first = refusals[0];
+    const first = refusals.find((refusal) => options.requireFilled !== false || refusal.i18nKey !== 'validation.required');
     if (first) throw new DomainError('custom_field_invalid', first.i18nKey, 400, { ...first.vars, field: `custom[${first.key}]` });
     return values;
   }
