@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { DomainError } from '../kernel/web/domain-error';
+import { cursorTime, decodeTimeCursor, encodeTimeCursor } from '../kernel/web/time-cursor';
 
 export const INBOUND_STATUSES = ['ticket', 'reply', 'ignored', 'rejected', 'quarantined'] as const;
 export type InboundStatus = (typeof INBOUND_STATUSES)[number];
@@ -26,7 +27,7 @@ export class InboundLogRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
   async page(status: InboundStatus | null, cursor?: string): Promise<{ rows: InboundRow[]; next: string | null }> {
-    const after = cursor ? decode(cursor) : null;
+    const after = cursor ? (decodeTimeCursor(cursor) ?? null) : null;
     if (cursor && !after) throw new DomainError('cursor_invalid', 'mail.errors.cursor', 400);
     const params: unknown[] = [];
     const where: string[] = [];
@@ -36,7 +37,7 @@ export class InboundLogRepository {
       `SELECT i.id, m.name AS "mailboxName", i.status, i.reason, i.sender, i.subject, i.size_bytes AS "sizeBytes",
               CASE WHEN t.id IS NULL THEN NULL ELSE (CASE t.type WHEN 'incident' THEN 'INC' WHEN 'service_request' THEN 'REQ' WHEN 'information_request' THEN 'INF' ELSE 'DOC' END) || '-' || t.number END AS "ticketRef",
               i.raw_file_id IS NOT NULL AS "hasOriginal", i.received_at AS "receivedAt",
-              to_char(i.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position
+              ${cursorTime('i.received_at')} AS position
          FROM inbound_messages i JOIN mailboxes m ON m.id = i.mailbox_id LEFT JOIN tickets t ON t.id = i.ticket_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY i.received_at DESC, i.id DESC LIMIT ${PAGE + 1}`,
@@ -44,7 +45,7 @@ export class InboundLogRepository {
     );
     const shown = rows.slice(0, PAGE);
     const last = shown.at(-1);
-    return { rows: shown, next: rows.length > PAGE && last ? Buffer.from(`${last.position}|${last.id}`).toString('base64url') : null };
+    return { rows: shown, next: rows.length > PAGE && last ? encodeTimeCursor({ at: last.position, id: last.id }) : null };
   }
 
   /** The stored original of a message kept without a ticket (a ticket's original is one of its files). */
@@ -53,10 +54,4 @@ export class InboundLogRepository {
     const [row] = await this.uow.manager().query(`SELECT raw_file_id AS "fileId" FROM inbound_messages WHERE id = $1`, [id]);
     return (row as { fileId: string | null } | undefined)?.fileId ?? null;
   }
-}
-
-function decode(cursor: string): { at: string; id: string } | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  return at && id && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at) && /^[0-9a-f-]{36}$/.test(id) ? { at, id } : null;
 }

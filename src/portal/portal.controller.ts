@@ -58,8 +58,7 @@ export class PortalController {
   async home(@Req() req: Request, @Res() res: Response) {
     const services = await this.catalogue.visibleTo(req.actor!);
     const open = await this.portal.requests(req.actor!, { scope: 'mine', state: 'open' }, 5);
-    const model = await this.pages.model(req, { titleKey: 'portal.home_title', slots: ['portal_home'] }, {
-      ...(await this.chrome(req, 'home')),
+    const model = await this.pages.model(req, { titleKey: 'portal.home_title', slots: ['portal_home'], portal: 'home' }, {
       services,
       open: open.rows,
       moreOpen: open.next !== null,
@@ -91,8 +90,8 @@ export class PortalController {
     const cursor = typeof raw.cursor === 'string' ? raw.cursor : undefined;
     const page = await this.portal.requests(req.actor!, { scope, state, ...(cursor ? { cursor } : {}) });
     const link = (extra: Record<string, string>) => `/portal/requests?${new URLSearchParams({ scope, state, ...extra })}`;
-    const model = await this.pages.model(req, { titleKey: scope === 'mine' ? 'portal.mine_title' : 'portal.organisation_title' }, {
-      ...(await this.chrome(req, scope)),
+    const model = await this.pages.model(req, { titleKey: scope === 'mine' ? 'portal.mine_title' : 'portal.organisation_title', portal: scope }, {
+      organisation: scope === 'organisation' ? await this.portal.sharedOrganisation(req.actor!) : null,
       scope,
       organisationScope: scope === 'organisation',
       rows: page.rows,
@@ -136,28 +135,13 @@ export class PortalController {
     await submitForm(req, res, this, run, doneKey, (refusal) => this.renderRequest(req, res, ref, typed, refusal));
   }
 
-  /** What every portal page shows around its content: its own menu, with the organisation's list when shared. */
-  private async chrome(req: Request, current: string) {
-    const organisation = await this.portal.sharedOrganisation(req.actor!);
-    return {
-      portalNav: [
-        { href: '/portal', key: 'portal.nav_home', current: current === 'home' },
-        { href: '/portal/new', key: 'portal.nav_new', current: current === 'new' },
-        { href: '/portal/requests', key: 'portal.nav_mine', current: current === 'mine' },
-        ...(organisation ? [{ href: '/portal/requests?scope=organisation', key: 'portal.nav_organisation', current: current === 'organisation' }] : []),
-      ],
-      organisation,
-    };
-  }
-
   private async renderForm(req: Request, res: Response, values: Record<string, unknown>, refusal: Refusal = { errors: {} }) {
     const services = await this.catalogue.visibleTo(req.actor!);
     const chosen = typeof values.service === 'string' ? values.service : '';
     const serviceId = chosen.split(':')[0] ?? '';
     const service = services.find((candidate) => candidate.id === serviceId) ?? null;
     const typed = (values.custom as Record<string, string> | undefined) ?? {};
-    const model = await this.pages.model(req, { titleKey: 'portal.new_title', slots: ['portal_request_form'], form: { values, ...refusal } }, {
-      ...(await this.chrome(req, 'new')),
+    const model = await this.pages.model(req, { titleKey: 'portal.new_title', slots: ['portal_request_form'], form: { values, ...refusal }, portal: 'new' }, {
       service,
       services: services.map((candidate) => ({ id: candidate.id, name: candidate.name, selected: candidate.id === serviceId })),
       components: service?.components.map((component) => ({ ...component, value: `${service.id}:${component.id}`, selected: chosen === `${service.id}:${component.id}` })) ?? [],
@@ -172,8 +156,7 @@ export class PortalController {
 
   private async renderRequest(req: Request, res: Response, ref: string, typed: Record<string, unknown> = {}, refusal?: Refusal) {
     const { view, timeline, own, awaitingAnswer } = await this.portal.request(req.actor!, ref);
-    const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, form: { values: typed, ...(refusal ?? { errors: {} }) } }, {
-      ...(await this.chrome(req, own ? 'mine' : 'organisation')),
+    const model = await this.pages.model(req, { titleKey: 'tickets.page_title', titleVars: { ref: view.ref, subject: view.ticket.subject }, form: { values: typed, ...(refusal ?? { errors: {} }) }, portal: own ? 'mine' : 'organisation' }, {
       ticket: { ...view.ticket, ref: view.ref },
       attachments: view.attachments,
       timeline,

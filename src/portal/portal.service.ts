@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
+import { HookBus } from '../kernel/hooks/hook-bus';
 import type { Actor } from '../kernel/security/actor';
 import { DomainError, NotFoundError } from '../kernel/web/domain-error';
 import { TicketService, type TicketView } from '../tickets/ticket.service';
@@ -44,10 +45,16 @@ export class PortalService {
   constructor(
     private readonly tickets: TicketService,
     private readonly uow: UnitOfWork,
-  ) {}
+    hooks: HookBus,
+  ) {
+    // The portal's menu shows the organisation's requests to those whose organisation shares them.
+    hooks.addFilter('web.portal.nav', async (items, { userId }) =>
+      (await this.sharedOrganisation({ id: userId })) ? [...items, { key: 'organisation', href: '/portal/requests?scope=organisation', labelKey: 'portal.nav_organisation' }] : items,
+    );
+  }
 
   /** The organisation whose requests the person may see, when it shares them. */
-  async sharedOrganisation(actor: Actor): Promise<{ id: string; name: string } | null> {
+  async sharedOrganisation(actor: Pick<Actor, 'id'>): Promise<{ id: string; name: string } | null> {
     const [row] = await this.uow.manager().query(
       `SELECT o.id, o.name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND o.requests_shared AND o.active`,
       [actor.id],

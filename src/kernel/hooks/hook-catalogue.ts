@@ -98,6 +98,8 @@ export interface HookCatalogue {
   'web.slot.layout_footer': { kind: 'filter'; value: string; context: SlotContext };
   /** How many unread notifications the signed-in person has (the bell's badge and the tab title); areas add theirs. */
   'web.account.unread': { kind: 'filter'; value: number; context: { userId: string } };
+  /** The self-service portal's menu (requesters see it on every page); areas add their entries. */
+  'web.portal.nav': { kind: 'filter'; value: PortalNavItem[]; context: { userId: string } };
   /** The main navigation, before items the user lacks permission for are dropped. */
   'web.nav.items': { kind: 'filter'; value: NavItem[]; context: { userId: string | null } };
 }
@@ -138,6 +140,13 @@ export interface NavItem {
   href: string;
   labelKey: string;
   permission?: string;
+}
+
+/** An entry of the portal's menu; `key` is what a page names to mark it current. */
+export interface PortalNavItem {
+  key: string;
+  href: string;
+  labelKey: string;
 }
 
 /** The two shapes a catalogue entry may take. */

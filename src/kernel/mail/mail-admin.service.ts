@@ -1,24 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../web/domain-error';
-import { OUTBOX_STATUSES, OutboxRepository, type OutboxPosition, type OutboxRow, type OutboxStatus } from './outbox.repository';
+import { decodeTimeCursor as decode, encodeTimeCursor as encode } from '../web/time-cursor';
+import { OUTBOX_STATUSES, OutboxRepository, type OutboxRow, type OutboxStatus } from './outbox.repository';
 import { OutboxWorker } from './outbox.worker';
 
 export const MAIL_PAGE_SIZE = 50;
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z) ([0-9a-f-]{36})$/;
 
 export interface MailLogPage {
   rows: OutboxRow[];
   next: string | null;
-}
-
-function encode(position: OutboxPosition): string {
-  return Buffer.from(`${position.at} ${position.id}`, 'utf8').toString('base64url');
-}
-
-function decode(cursor: string): OutboxPosition | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? { at: match[1]!, id: match[2]! } : undefined;
 }
 
 /** The delivery log for admins: what was sent, what waits, what failed and why; failed mail can be sent again. */

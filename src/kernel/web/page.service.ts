@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { HookBus } from '../hooks/hook-bus';
-import type { NavItem } from '../hooks/hook-catalogue';
+import type { NavItem, PortalNavItem } from '../hooks/hook-catalogue';
 import { I18nService } from '../i18n/i18n.service';
 import { csrfTokenFor } from '../security/csrf';
 import { actorCan, type Permission } from '../security/permissions';
@@ -16,6 +16,8 @@ export interface PageOptions {
   titleVars?: Record<string, string>;
   /** Slots to resolve before rendering (the layout's footer slot is always resolved). */
   slots?: SlotName[];
+  /** A portal page: its menu entry (home, new, mine, …). Requesters get the portal's menu on every page. */
+  portal?: string;
   /** Values a form re-shows after an error, and the errors by field. */
   form?: { values?: Record<string, unknown>; errors?: Record<string, string>; error?: string };
 }
@@ -39,6 +41,12 @@ const BASE_NAV: NavItem[] = [
   { href: '/admin/audit', labelKey: 'audit.nav', permission: 'admin.audit.view' },
 ];
 
+const PORTAL_NAV: PortalNavItem[] = [
+  { key: 'home', href: '/portal', labelKey: 'portal.nav_home' },
+  { key: 'new', href: '/portal/new', labelKey: 'portal.nav_new' },
+  { key: 'mine', href: '/portal/requests', labelKey: 'portal.nav_mine' },
+];
+
 /**
  * Builds the view model every page shares: language, time zone, CSRF token, signed-in user,
  * navigation, flash messages and resolved plugin slots. Handlebars helpers are synchronous, so all
@@ -58,6 +66,9 @@ export class PageService {
     const slotNames: SlotName[] = [...(options.slots ?? []), 'layout_footer'];
     const slotValues = await Promise.all(slotNames.map((name) => this.hooks.applyFilters(`web.slot.${name}`, '', context)));
     const navItems = actor ? await this.hooks.applyFilters('web.nav.items', BASE_NAV, { userId: actor.id }) : [];
+    // Requesters have no workspace: wherever they are (profile, notifications) they see the portal's menu.
+    const portal = actor !== null && (options.portal !== undefined || (!actorCan(actor, 'tickets.work') && actorCan(actor, 'tickets.create')));
+    const portalNav = portal ? await this.hooks.applyFilters('web.portal.nav', PORTAL_NAV, { userId: actor.id }) : null;
     const unread = actor ? await this.hooks.applyFilters('web.account.unread', 0, { userId: actor.id }) : 0;
     const title = await this.hooks.applyFilters('web.page.title', this.i18n.t(lang, options.titleKey, options.titleVars), { view: options.titleKey });
     const flash = (req.session?.flash ?? []).map((item) => ({ kind: item.kind, text: this.i18n.t(lang, item.key, item.vars) }));
@@ -75,6 +86,7 @@ export class PageService {
       nav: navItems
         .filter((item) => !item.permission || (actor && actorCan(actor, item.permission as Permission)))
         .map((item) => ({ href: item.href, label: this.i18n.t(lang, item.labelKey), active: item.href === req.path })),
+      portalNav: portalNav?.map((item) => ({ href: item.href, label: this.i18n.t(lang, item.labelKey), current: item.key === options.portal })) ?? null,
       flash,
       slots: Object.fromEntries(slotNames.map((name, i) => [name, slotValues[i]])),
       form: options.form ?? {},

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
+import { cursorTime, type TimePosition } from '../../kernel/web/time-cursor';
 import type { NotifyChannel, NotifyEvent, RecipientRole, RuleOverride } from './notification-plan';
 
 /** A person who may hear of an event, as the database knows them. */
@@ -87,13 +88,13 @@ export class NotificationRepository {
   }
 
   /** A page of the person's entries, newest first, after the keyset position given. */
-  page(userId: string, after: { createdAt: string; id: string } | null, limit: number): Promise<Array<NotificationRow & { position: string }>> {
+  page(userId: string, after: TimePosition | null, limit: number): Promise<Array<NotificationRow & { position: string }>> {
     return this.query(
-      `SELECT ${ROW}, to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position
+      `SELECT ${ROW}, ${cursorTime('n.created_at')} AS position
          FROM notifications n LEFT JOIN users a ON a.id = n.actor_id
         WHERE n.user_id = $1 ${after ? `AND (n.created_at, n.id) < ($3::timestamptz, $4::uuid)` : ''}
         ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
-      after ? [userId, limit, after.createdAt, after.id] : [userId, limit],
+      after ? [userId, limit, after.at, after.id] : [userId, limit],
     );
   }
 

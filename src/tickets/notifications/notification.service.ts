@@ -3,6 +3,7 @@ import { HookBus } from '../../kernel/hooks/hook-bus';
 import type { Actor } from '../../kernel/security/actor';
 import { rolesGrant, type Role } from '../../kernel/security/roles';
 import { DomainError } from '../../kernel/web/domain-error';
+import { decodeTimeCursor, encodeTimeCursor } from '../../kernel/web/time-cursor';
 import { TicketMailer, type EventText } from '../ticket-mailer';
 import { NotificationRepository, type NotificationRow } from './notification.repository';
 import { effectiveMatrix, NOTIFY_CHANNELS, NOTIFY_EVENTS, planDeliveries, RECIPIENT_ROLES, type NotifyChannel, type NotifyEvent, type RecipientRole, type RuleOverride } from './notification-plan';
@@ -70,12 +71,12 @@ export class NotificationService {
 
   /** A page of the person's notifications, newest first, and the cursor of the next. */
   async page(actor: Actor, cursor?: string): Promise<{ rows: NotificationRow[]; next: string | null }> {
-    const after = cursor ? decodePosition(cursor) : null;
+    const after = cursor ? (decodeTimeCursor(cursor) ?? null) : null;
     if (cursor && !after) throw new DomainError('cursor_invalid', 'notifications.errors.cursor', 400);
     const rows = await this.store.page(actor.id, after, NOTIFICATIONS_PAGE_SIZE + 1);
     const shown = rows.slice(0, NOTIFICATIONS_PAGE_SIZE);
     const last = shown.at(-1);
-    return { rows: shown, next: rows.length > NOTIFICATIONS_PAGE_SIZE && last ? Buffer.from(`${last.position}|${last.id}`).toString('base64url') : null };
+    return { rows: shown, next: rows.length > NOTIFICATIONS_PAGE_SIZE && last ? encodeTimeCursor({ at: last.position, id: last.id }) : null };
   }
 
   /** What the open page polls: the count, and new entries to show as browser notifications. */
@@ -128,11 +129,4 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function cellKey(event: NotifyEvent, role: RecipientRole, channel: NotifyChannel): string {
   return `${event}:${role}:${channel}`;
-}
-
-function decodePosition(cursor: string): { createdAt: string; id: string } | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt) || !UUID.test(id)) return null;
-  return { createdAt, id };
 }
