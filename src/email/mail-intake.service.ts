@@ -117,7 +117,7 @@ export class MailIntakeService {
       const recordId = await this.record(mailbox, source, identity);
       if (!recordId) return { status: 'duplicate' } as const;
       const result = await this.decide(mailbox, parsed, verdict, sender, original, recordId);
-      await this.uow.manager().query(
+      await this.uow.write(
         `WITH done AS (UPDATE inbound_messages SET status = $2, reason = $3, ticket_id = $4 WHERE id = $1 RETURNING 1) SELECT 1 FROM done`,
         [recordId, result.status, 'reason' in result ? result.reason : null, 'ticketId' in result ? (result.ticketId ?? null) : null],
       );
@@ -183,16 +183,15 @@ export class MailIntakeService {
     }
     const plainSubject = decodeStrayJis(parsed.subject).replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_SUBJECT) || `(${sender})`;
     const data = await this.hooks.applyFilters('email.inbound.ticket_data', { subject: plainSubject, html }, { mailboxId: mailbox.id, sender });
-    const ref = await this.tickets.create(
+    const created = await this.tickets.register(
       actor,
       { type: 'incident', subject: String(data.subject).slice(0, MAX_SUBJECT) || plainSubject, descriptionHtml: data.html, channel: 'email', ...(mailbox.defaultServiceId ? { service: mailbox.defaultServiceId } : {}) },
       'mail',
       sent,
-      { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet },
+      { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet, requester: author },
     );
-    const created = (await this.tickets.ticketByRef(ref))!;
     await this.senders.watchCopies(parsed, created.id, author.id);
-    return { status: 'ticket', ticketId: created.id, ref };
+    return { status: 'ticket', ticketId: created.id, ref: created.ref };
   }
 
   /**

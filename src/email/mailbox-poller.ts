@@ -4,6 +4,7 @@ import type { ImapFlow } from 'imapflow';
 import { ConfigService } from '../kernel/config/config.service';
 import { DatabaseService } from '../kernel/database/database.service';
 import { ExclusiveRunner } from '../kernel/jobs/exclusive-runner';
+import { SettingsMemo } from '../kernel/database/settings-memo';
 import { imapClient, imapErrorText } from './imap-connection';
 import { MailIntakeService, type IntakeOutcome } from './mail-intake.service';
 import { MailboxRepository, type MailboxRow } from './mailbox.repository';
@@ -53,6 +54,7 @@ export class MailboxPoller implements OnApplicationBootstrap {
     private readonly database: DatabaseService,
     private readonly scheduler: SchedulerRegistry,
     private readonly files: IntakeFiles,
+    private readonly settingsMemo: SettingsMemo,
   ) {
     this.incoming = incomingDirOf(config.dataDir);
   }
@@ -99,9 +101,23 @@ export class MailboxPoller implements OnApplicationBootstrap {
       const lock = await client.getMailboxLock(mailbox.folder);
       try {
         const uids = await this.plannedUids(client, mailbox);
-        for (let start = 0; start < uids.length; start += BATCH) {
-          const batch = await this.fetchBatch(client, uids.slice(start, start + BATCH), mailbox.maxMessageMb * 1024 * 1024);
-          await this.takeBatch(client, mailbox, batch, report);
+        const limit = mailbox.maxMessageMb * 1024 * 1024;
+        // The next batch is fetched while this one is taken: the server and the database work at once.
+        const fetchFrom = (start: number) => {
+          if (start >= uids.length) return null;
+          const fetching = this.fetchBatch(client, uids.slice(start, start + BATCH), limit);
+          fetching.catch(() => undefined); // its failure is met where it is awaited
+          return fetching;
+        };
+        let ahead = fetchFrom(0);
+        for (let start = 0; ahead; start += BATCH) {
+          const batch = await ahead;
+          ahead = fetchFrom(start + BATCH);
+          // A batch is taken under one reading of the settings (workflow, routing rules, fields).
+          await this.settingsMemo.hold(() => this.takeBatch(client, mailbox, batch, report)).catch(async (error: unknown) => {
+            await this.discardFetched(ahead);
+            throw error;
+          });
         }
       } finally {
         lock.release();
@@ -139,15 +155,24 @@ export class MailboxPoller implements OnApplicationBootstrap {
         }
       }
     };
-    const chains = intakeChains(batch);
+    const waiting = intakeChains(batch);
     const width = this.config.embedded ? 1 : PARALLEL_CHAINS;
-    for (let at = 0; at < chains.length; at += width) await Promise.all(chains.slice(at, at + width).map(runChain));
+    const worker = async () => {
+      for (let chain = waiting.shift(); chain; chain = waiting.shift()) await runChain(chain);
+    };
+    await Promise.all(Array.from({ length: Math.min(width, waiting.length) }, worker));
     // Files of messages a failed chain never reached (taken ones were moved or removed already).
     await this.files.discard(batch.flatMap((message) => (message.file ? [message.file] : [])));
     if (taken.length) await this.markProcessed(client, mailbox, taken);
     const safe = batch.map((message) => message.uid).filter((uid) => uid < firstFailed);
     if (safe.length) await this.mailboxes.advance(mailbox.id, Math.max(...safe));
     if (failure) throw failure;
+  }
+
+  /** The files of a batch fetched ahead that will not be taken now (the poll stopped before it). */
+  private async discardFetched(ahead: Promise<Fetched[]> | null): Promise<void> {
+    const batch = await ahead?.catch(() => [] as Fetched[]);
+    await this.files.discard((batch ?? []).flatMap((message) => (message.file ? [message.file] : [])));
   }
 
   /** The UIDs to read this time, by the sync plan; records a new UIDVALIDITY and starting point. */

@@ -5,6 +5,7 @@ import type { BootContext } from './boot/boot-context';
 import { ConfigService } from './config/config.service';
 import { DatabaseService } from './database/database.service';
 import { DataSourceProvider, UnitOfWork } from './database/unit-of-work';
+import { SettingsMemo } from './database/settings-memo';
 import { ExclusiveRunner } from './jobs/exclusive-runner';
 import { HealthController } from './health/health.controller';
 import { HooksModule } from './hooks/hooks.module';
@@ -36,6 +37,7 @@ export class KernelModule {
       },
       { provide: SecretBox, useValue: new SecretBox(boot.config.secretKey.value) },
       UnitOfWork,
+      SettingsMemo,
       ExclusiveRunner,
       PasswordHasher,
       LoginThrottle,

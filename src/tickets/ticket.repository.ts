@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
+import { SettingsMemo } from '../kernel/database/settings-memo';
 import { visibilityCondition, type VisibilityScope } from '../identity/visibility/visibility-scope';
 import type { MatrixCell } from './priority';
-import type { Channel, TicketType } from './ticket-types';
+import { isTicketType, type Channel, type TicketType } from './ticket-types';
 import type { TicketStatus } from './workflow';
 import { afterCondition, orderBy, positionColumn, type Position, type Sort } from './queue-order';
 import { impliesVisibility, queueCondition, type Queue, type QueueContext } from './queues';
@@ -163,35 +164,39 @@ export function eventsStatement(ticketId: string): Statement {
  */
 @Injectable()
 export class TicketRepository {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: SettingsMemo,
+  ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.uow.manager().query(sql, params);
   }
 
-  async workflow(): Promise<{ statuses: TicketStatus[]; transitions: Array<{ from: string; to: string }> }> {
+  workflow(): Promise<{ statuses: TicketStatus[]; transitions: Array<{ from: string; to: string }> }> {
+    return this.settings.read('workflow', () => this.readWorkflow());
+  }
+
+  private async readWorkflow(): Promise<{ statuses: TicketStatus[]; transitions: Array<{ from: string; to: string }> }> {
     const statuses = await this.query<TicketStatus>(`SELECT key, category, position, is_initial AS "isInitial" FROM ticket_statuses ORDER BY position`);
     const transitions = await this.query<{ from: string; to: string }>(`SELECT from_status AS "from", to_status AS "to" FROM ticket_transitions`);
     return { statuses, transitions };
   }
 
   priorityMatrix(): Promise<MatrixCell[]> {
-    return this.query(`SELECT impact, urgency, priority FROM ticket_priority_matrix`);
+    return this.settings.read('priority-matrix', () => this.query(`SELECT impact, urgency, priority FROM ticket_priority_matrix`));
   }
 
-  async nextNumber(type: TicketType): Promise<string> {
-    // The sequence name comes from the closed list of types, never from input.
-    const [row] = await this.query<{ number: string }>(`SELECT nextval('ticket_number_${type}')::text AS number`);
-    return row!.number;
-  }
-
-  async insert(ticket: NewTicket, number: string): Promise<string> {
-    const [row] = await this.query<{ id: string }>(
+  /** A new ticket with the next number of its type; its id and that number. */
+  async insert(ticket: NewTicket): Promise<{ id: string; number: string }> {
+    // The sequence is named after the type, from the closed list of types, never from input.
+    if (!isTicketType(ticket.type)) throw new Error(`not a ticket type: ${String(ticket.type)}`);
+    const [row] = await this.query<{ id: string; number: string }>(
       `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom, mailbox_id)
-       VALUES ($1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20, $21) RETURNING id`,
-      [ticket.type, number, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom, ticket.mailboxId ?? null],
+       VALUES ($1, nextval('ticket_number_${ticket.type}'), $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18, $19, $20) RETURNING id, number::text AS number`,
+      [ticket.type, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom, ticket.mailboxId ?? null],
     );
-    return row!.id;
+    return row!;
   }
 
   /** A live ticket by id, whoever may see it: for system work (the mail intake) that has decided already. */
@@ -217,7 +222,7 @@ export class TicketRepository {
     // Joining punctuation becomes space first, so "XR-200", "INC-42" and "a.b@c" index as the plain
     // words a search is split into (the parser would otherwise keep "-200" or a whole address).
     const words = (sql: string, cap: number) => `to_tsvector('simple', translate(left(${sql}, ${cap}), '-@._/\\:', '        '))`;
-    await this.query(
+    await this.uow.write(
       `WITH parts AS (
          SELECT t.id,
                 setweight(${words(`$2 || ' ' || t.subject`, 2000)}, 'A')
@@ -351,7 +356,7 @@ export class TicketRepository {
 
   /** History is append-only: there is no way here to change or remove an event. */
   async insertEvent(ticketId: string, actorId: string | null, source: string, kind: string, changes: Record<string, unknown>): Promise<void> {
-    await this.query(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes]);
+    await this.uow.write(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes]);
   }
 
   events(ticketId: string): Promise<EventRow[]> {

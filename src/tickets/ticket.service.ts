@@ -48,6 +48,8 @@ export interface MailboxIntake {
   defaultGroupId: string | null;
   /** Nothing automatic goes back to the sender (they asked for none, or the message is bulk). */
   quiet: boolean;
+  /** The person the mail is from, as the intake found or registered them: the requester. */
+  requester: { id: string; organisationId: string | null; email: string | null };
 }
 
 export interface NewTicketInput {
@@ -121,7 +123,13 @@ export class TicketService {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async create(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles, mailbox?: MailboxIntake): Promise<string> {
+  /** Registers a ticket; its reference ("INC-42"). */
+  async create(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles): Promise<string> {
+    return (await this.register(actor, input, source, sent)).ref;
+  }
+
+  /** Registers a ticket; its id and reference. The mail intake says which mailbox it came through. */
+  async register(actor: Actor, input: NewTicketInput, source: ChangeSource, sent?: SentFiles, mailbox?: MailboxIntake): Promise<{ id: string; ref: string }> {
     const staff = actorCan(actor, 'tickets.work');
     if (!isTicketType(input.type)) throw fieldRefusal('ticket_type_invalid', 'tickets.errors.type', 'type');
     const subject = checkSubject(input.subject);
@@ -133,7 +141,7 @@ export class TicketService {
     if (!staff && (input.requester || input.group || input.assignee)) throw new DomainError('ticket_staff_only', 'tickets.errors.staff_only', 403);
     this.files.check(sent);
     return this.uow.transaction(async () => {
-      const requester = await this.person(input.requester?.trim() ? input.requester : actor.username, 'requester');
+      const requester = mailbox?.requester ?? (await this.person(input.requester?.trim() ? input.requester : actor.username, 'requester'));
       const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
       const category = (input.category ?? '').trim().slice(0, 200);
       const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom, { requireFilled: source !== 'mail' });
@@ -156,8 +164,7 @@ export class TicketService {
       const assigneeId = auto?.pick.assigneeId ?? address.assigneeId;
       const workflow = await this.tickets.workflow();
       const priority = rules.actions.priority ?? priorityOf(await this.tickets.priorityMatrix(), impact, urgency);
-      const number = await this.tickets.nextNumber(type);
-      const id = await this.tickets.insert(
+      const { id, number } = await this.tickets.insert(
         {
           type,
           subject,
@@ -180,7 +187,6 @@ export class TicketService {
           createdBy: actor.id,
           mailboxId: mailbox?.id ?? null,
         },
-        number,
       );
       const ref = ticketRef(type, number);
       await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
@@ -194,7 +200,7 @@ export class TicketService {
       if (address.by === 'service') await this.tickets.insertEvent(id, null, 'rule', 'routed', { rule: choice.componentId ? 'component_default_group' : 'service_default_group', serviceId: choice.serviceId, componentId: choice.componentId, groupId });
       if (auto) await this.tickets.insertEvent(id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       this.hooks.doAction('ticket.created', { ticketId: id, ref, actorId: actor.id });
-      return ref;
+      return { id, ref };
     });
   }
 
@@ -464,13 +470,6 @@ export class TicketService {
   /** A ticket by id with no visibility check, for system work that has already decided (the mail intake). */
   async ticketById(id: string): Promise<(TicketRow & { ref: string }) | null> {
     const ticket = /^[0-9a-f-]{36}$/i.test(id) ? await this.tickets.findById(id) : null;
-    return ticket ? { ...ticket, ref: ticketRef(ticket.type, ticket.number) } : null;
-  }
-
-  /** A ticket by its number with no visibility check (system work). */
-  async ticketByRef(ref: string): Promise<(TicketRow & { ref: string }) | null> {
-    const parsed = parseTicketRef(ref);
-    const ticket = parsed ? await this.tickets.findVisible({ kind: 'all' }, parsed.type, parsed.number) : null;
     return ticket ? { ...ticket, ref: ticketRef(ticket.type, ticket.number) } : null;
   }
 

@@ -156,7 +156,9 @@ export class DatabaseService extends DataSourceProvider {
       synchronize: false,
       migrationsRun: false,
       logging: false,
-      extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+      // Pipelined connections (real PostgreSQL only; the embedded server takes one statement at a
+      // time) let a transaction send writes without waiting for each answer: see UnitOfWork.write.
+      extra: { max: poolSize, connectionTimeoutMillis: 5000, pipeline: !this.embedded },
     };
     if (this.embedded) {
       return {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
+import { SettingsMemo } from '../../kernel/database/settings-memo';
 import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
 import { isTicketType } from '../ticket-types';
 import { checkCustom, FIELD_KEY, FIELD_KINDS, type FieldContext, type FieldDefinition, type FieldKind, type FieldValue } from './custom-fields';
@@ -35,10 +36,14 @@ const COLUMNS = `id, key, label, kind, options, required, types, service_id AS "
  */
 @Injectable()
 export class CustomFieldsService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: SettingsMemo,
+  ) {}
 
   list(activeOnly: boolean): Promise<StoredField[]> {
-    return this.uow.manager().query(`SELECT ${COLUMNS} FROM custom_fields ${activeOnly ? 'WHERE active' : ''} ORDER BY position, key LIMIT 500`);
+    const load = (): Promise<StoredField[]> => this.uow.manager().query(`SELECT ${COLUMNS} FROM custom_fields ${activeOnly ? 'WHERE active' : ''} ORDER BY position, key LIMIT 500`);
+    return activeOnly ? this.settings.read('custom-fields', load) : load();
   }
 
   async get(id: string): Promise<StoredField> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
+import { SettingsMemo } from '../../kernel/database/settings-memo';
 import { cursorTime, type TimePosition } from '../../kernel/web/time-cursor';
 import type { NotifyChannel, NotifyEvent, RecipientRole, RuleOverride } from './notification-plan';
 
@@ -41,7 +42,10 @@ const ROW = `n.id, n.event, n.ticket_id AS "ticketId", a.display_name AS "actorN
 /** Notifications, the rule overrides and people's mutes; every query by index. */
 @Injectable()
 export class NotificationRepository {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: SettingsMemo,
+  ) {}
 
   private query<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {
     return this.uow.manager().query(sql, params);
@@ -74,7 +78,7 @@ export class NotificationRepository {
   /** The bell's new entries in one statement, however many people hear of the event. */
   async insert(rows: readonly NewNotification[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.query(
+    await this.uow.write(
       `INSERT INTO notifications (user_id, ticket_id, event, actor_id, data, popup)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::jsonb[], $6::boolean[])`,
       [rows.map((row) => row.userId), rows.map((row) => row.ticketId), rows.map((row) => row.event), rows.map((row) => row.actorId), rows.map((row) => JSON.stringify(row.data)), rows.map((row) => row.popup)],
@@ -128,7 +132,7 @@ export class NotificationRepository {
   }
 
   overrides(): Promise<RuleOverride[]> {
-    return this.query(`SELECT event, role, channel, enabled FROM notification_rules`, []);
+    return this.settings.read('notification-rules', () => this.query(`SELECT event, role, channel, enabled FROM notification_rules`, []));
   }
 
   /** Replaces the administrators' overrides as a whole (the form sends the full matrix). */

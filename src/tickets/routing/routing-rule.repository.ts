@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
+import { SettingsMemo } from '../../kernel/database/settings-memo';
 import type { RoutingRule, RuleActions, RuleConditions } from './routing-rules';
 
 export interface StoredRule extends RoutingRule {
@@ -14,14 +15,18 @@ const CAP = 500;
 /** The only place that queries routing rules and ticket watchers. */
 @Injectable()
 export class RoutingRuleRepository {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly settings: SettingsMemo,
+  ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.uow.manager().query(sql, params);
   }
 
   all(activeOnly: boolean): Promise<StoredRule[]> {
-    return this.query(`SELECT ${COLUMNS} FROM routing_rules ${activeOnly ? 'WHERE active' : ''} ORDER BY position, id LIMIT ${CAP}`);
+    const load = () => this.query<StoredRule>(`SELECT ${COLUMNS} FROM routing_rules ${activeOnly ? 'WHERE active' : ''} ORDER BY position, id LIMIT ${CAP}`);
+    return activeOnly ? this.settings.read('routing-rules', load) : load();
   }
 
   async find(id: string): Promise<StoredRule | null> {
