@@ -11,7 +11,7 @@ const backends: Backend[] = [
   { name: 'PostgreSQL', env: async () => ({ DATABASE_URL: await freshDatabaseUrl('database') }) },
 ];
 
-describe.each(backends)('database on $name', ({ env }) => {
+describe.each(backends)('database on $name', ({ name, env }) => {
   let db: DatabaseService;
   let uow: UnitOfWork;
 
@@ -57,6 +57,34 @@ describe.each(backends)('database on $name', ({ env }) => {
       throw new Error('no');
     }).catch(() => undefined);
     expect(ran).toEqual(['committed']);
+  });
+
+  it('pipelines its connections on PostgreSQL only (the embedded server takes one statement at a time)', () => {
+    expect((db.dataSource.options as { extra?: { pipeline?: boolean } }).extra?.pipeline).toBe(name === 'PostgreSQL');
+  });
+
+  it('sends writes without waiting inside a transaction, in order, and commits them', async () => {
+    const seen = await uow.transaction(async (tx) => {
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-1', '"one"')`, []);
+      await uow.write(`UPDATE app_settings SET value = '"two"' WHERE key = $1`, ['w-1']);
+      // A read after the writes sees them: the connection runs statements in the order sent.
+      return tx.query(`SELECT value FROM app_settings WHERE key = 'w-1'`);
+    });
+    expect(seen).toEqual([{ value: 'two' }]);
+    expect(await db.dataSource.query(`SELECT value FROM app_settings WHERE key = 'w-1'`)).toEqual([{ value: 'two' }]);
+  });
+
+  it('fails the transaction with the error of a write that failed, and keeps nothing of it', async () => {
+    await db.dataSource.query(`INSERT INTO app_settings (key, value) VALUES ('w-taken', '"x"')`);
+    const outcome = uow.transaction(async (tx) => {
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-kept-not', '"y"')`, []);
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-taken', '"z"')`, []);
+      await tx.query(`SELECT 1`).catch(() => undefined); // fails only because the transaction is aborted
+    });
+    await expect(outcome).rejects.toThrow(/duplicate key/);
+    expect(await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'w-kept%'`)).toEqual([]);
+    // The last statement of the work may be the failing write itself: the commit still refuses.
+    await expect(uow.transaction(() => uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-taken', '"z"')`, []))).rejects.toThrow(/duplicate key/);
   });
 
   it('serves as many concurrent queries as the pool holds', async () => {

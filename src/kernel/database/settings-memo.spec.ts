@@ -1,0 +1,43 @@
+import { SettingsMemo } from './settings-memo';
+
+describe('SettingsMemo', () => {
+  const counted = () => {
+    let calls = 0;
+    return { load: async () => ++calls, calls: () => calls };
+  };
+
+  it('reads every time outside a held scope', async () => {
+    const memo = new SettingsMemo();
+    const source = counted();
+    expect([await memo.read('workflow', source.load), await memo.read('workflow', source.load)]).toEqual([1, 2]);
+  });
+
+  it('reads once per key inside a scope, also for reads made side by side', async () => {
+    const memo = new SettingsMemo();
+    const workflow = counted();
+    const matrix = counted();
+    const seen = await memo.hold(() => Promise.all([memo.read('workflow', workflow.load), memo.read('workflow', workflow.load), memo.read('matrix', matrix.load)]));
+    expect(seen).toEqual([1, 1, 1]);
+    expect([workflow.calls(), matrix.calls()]).toEqual([1, 1]);
+  });
+
+  it('gives every scope its own reading', async () => {
+    const memo = new SettingsMemo();
+    const source = counted();
+    const first = await memo.hold(() => memo.read('rules', source.load));
+    const second = await memo.hold(() => memo.read('rules', source.load));
+    expect([first, second]).toEqual([1, 2]);
+  });
+
+  it('does not remember a read that failed', async () => {
+    const memo = new SettingsMemo();
+    let attempt = 0;
+    const flaky = async () => {
+      attempt += 1;
+      if (attempt === 1) throw new Error('connection lost');
+      return 'rules';
+    };
+    const outcome = await memo.hold(async () => [await memo.read('rules', flaky).catch((error: Error) => error.message), await memo.read('rules', flaky)]);
+    expect(outcome).toEqual(['connection lost', 'rules']);
+  });
+});
