@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
@@ -13,6 +14,54 @@ import { isTnef, tnefFiles } from './tnef';
 
 /** A winmail.dat is read whole to list its files; anything bigger than this is left as it is. */
 const MAX_TNEF_BYTES = 50 * 1024 * 1024;
+
+/**
+ * A message as it came from the server: in memory (small ones), or already in a file (big ones,
+ * streamed there). One in memory is written to a file only when something keeps it — the ticket's
+ * `original-message.eml` or the log's original — so most messages cost one file write, not a
+ * write and a read back.
+ */
+export class OriginalMessage {
+  private parked: string | null;
+
+  constructor(
+    private readonly park: (content: Buffer) => Promise<string>,
+    private readonly raw: Buffer | null,
+    file: string | null,
+  ) {
+    this.parked = file;
+  }
+
+  stream(): Readable {
+    return this.raw ? Readable.from([this.raw]) : createReadStream(this.parked!);
+  }
+
+  async head(bytes: number): Promise<Buffer> {
+    return this.raw ? this.raw.subarray(0, bytes) : readHead(this.parked!, bytes);
+  }
+
+  async size(): Promise<number> {
+    return this.raw ? this.raw.length : (await stat(this.parked!)).size;
+  }
+
+  async sha256(): Promise<string> {
+    if (this.raw) return createHash('sha256').update(this.raw).digest('hex');
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(this.parked!)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+
+  /** The message in a file of its own, for the attachment store to take. */
+  async file(): Promise<string> {
+    this.parked ??= await this.park(this.raw ?? Buffer.alloc(0));
+    return this.parked;
+  }
+
+  /** The file, if one was written (to remove when nothing took it). */
+  get parkedFile(): string | null {
+    return this.parked;
+  }
+}
 
 /**
  * The files of inbound mail, all on disk in the attachment store's incoming folder: the original
@@ -32,7 +81,12 @@ export class IntakeFiles {
     this.incoming = incomingDirOf(config.dataDir);
   }
 
-  /** A message that arrived in memory (small ones), written to a file of its own. */
+  /** The original of a message fetched into memory or streamed to `file`. */
+  original(source: { raw?: Buffer; file?: string }): OriginalMessage {
+    return new OriginalMessage((content) => this.park(content), source.file ? null : (source.raw ?? Buffer.alloc(0)), source.file ?? null);
+  }
+
+  /** Content written to a file of its own in the incoming folder. */
   async park(content: Buffer): Promise<string> {
     const tempPath = join(this.incoming, `${randomUUID()}.part`);
     await writeFile(tempPath, content);
@@ -44,29 +98,29 @@ export class IntakeFiles {
     return readHead(path, bytes);
   }
 
-  parse(path: string): Promise<ParsedMessage> {
-    return parseToFiles(createReadStream(path), this.incoming);
+  parse(original: OriginalMessage): Promise<ParsedMessage> {
+    return parseToFiles(original.stream(), this.incoming);
   }
 
   /**
    * The uploads a ticket message takes: every attachment (inline images too), the files inside a
    * winmail.dat beside it, and the original message.
    */
-  async uploads(parsed: ParsedMessage, original: string): Promise<SentFiles> {
+  async uploads(parsed: ParsedMessage, original: OriginalMessage): Promise<SentFiles> {
     const uploads: Upload[] = [];
     for (const part of parsed.attachments) {
       if (part.size === 0) continue;
       uploads.push({ field: 'files', fileName: part.filename || `${part.cid ? 'inline' : 'attachment'}-${uploads.length + 1}`, declaredType: part.contentType, size: part.size, sha256: part.sha256, tempPath: part.tempPath, tooLarge: false });
-      if (part.size > MAX_TNEF_BYTES || !isTnef(await this.head(part.tempPath, 8))) continue;
+      if (part.size > MAX_TNEF_BYTES || !isTnef(part.head)) continue;
       for (const inner of tnefFiles(await readFile(part.tempPath))) uploads.push(await this.upload(inner.name, 'application/octet-stream', inner.content));
     }
-    uploads.push({ field: 'files', fileName: 'original-message.eml', declaredType: 'message/rfc822', size: await this.size(original), sha256: await fileSha256(original), tempPath: original, tooLarge: false });
+    uploads.push({ field: 'files', fileName: 'original-message.eml', declaredType: 'message/rfc822', size: await original.size(), sha256: await original.sha256(), tempPath: await original.file(), tooLarge: false });
     return { uploads };
   }
 
   /** Keeps the original of a message that made no ticket, for the administrators' log. */
-  async keepOriginal(path: string, inboundId: string): Promise<void> {
-    await this.store.claim(path, inboundId);
+  async keepOriginal(original: OriginalMessage, inboundId: string): Promise<void> {
+    await this.store.claim(await original.file(), inboundId);
     await this.uow.manager().query(`WITH kept AS (UPDATE inbound_messages SET raw_file_id = $1 WHERE id = $1 RETURNING 1) SELECT 1 FROM kept`, [inboundId]);
   }
 
@@ -79,14 +133,4 @@ export class IntakeFiles {
     const tempPath = await this.park(content);
     return { field: 'files', fileName, declaredType, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), tempPath, tooLarge: false };
   }
-
-  private async size(path: string): Promise<number> {
-    return (await stat(path)).size;
-  }
-}
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

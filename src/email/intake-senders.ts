@@ -47,10 +47,10 @@ export class IntakeSenders {
 
   /** The person behind the sender's address; a new requester when the mailbox takes strangers. */
   async author(mailbox: MailboxRow, parsed: ParsedMessage, address: string): Promise<User | null> {
-    const people = await this.users.findByEmail(address);
+    const { byEmail: people, loginTaken } = await this.users.forAddress(address);
     const known = people.find((user) => user.active) ?? null;
     if (known || people.length) return known;
-    if (mailbox.unknownSenders !== 'create' || (await this.users.findByUsername(address))) return null;
+    if (mailbox.unknownSenders !== 'create' || loginTaken) return null;
     const [organisation] = await this.uow.manager().query(`SELECT id FROM organisations WHERE active AND email_domains @> ARRAY[$1]::text[] LIMIT 1`, [address.split('@')[1]]);
     const name = (parsed.from?.value[0]?.name ?? '').replace(/\p{Cc}/gu, ' ').trim().slice(0, 200);
     return this.users.create({ username: address, displayName: name || address, email: address, roles: ['requester'], organisationId: (organisation as { id: string } | undefined)?.id ?? null });

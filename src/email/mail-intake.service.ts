@@ -13,7 +13,7 @@ import { cleanHtml } from '../tickets/ticket-html';
 import { MAX_BODY, TicketService } from '../tickets/ticket.service';
 import { DomainError } from '../kernel/web/domain-error';
 import { headerMap } from './inbound-headers';
-import { IntakeFiles } from './intake-files';
+import { IntakeFiles, type OriginalMessage } from './intake-files';
 import { IntakeSenders } from './intake-senders';
 import { loopVerdict, type Verdict } from './loop-guard';
 import type { MailboxRow } from './mailbox.repository';
@@ -72,7 +72,7 @@ export class MailIntakeService {
   ) {}
 
   async take(mailbox: MailboxRow, source: InboundSource): Promise<IntakeOutcome> {
-    const original = source.file ?? (await this.files.park(source.raw ?? Buffer.alloc(0)));
+    const original = this.files.original(source);
     let parsed: ParsedMessage | null = null;
     try {
       if (source.size > mailbox.maxMessageMb * 1024 * 1024) return await this.tooLarge(mailbox, original, source);
@@ -80,16 +80,16 @@ export class MailIntakeService {
         parsed = await this.files.parse(original);
       } catch (error) {
         this.log.warn(`unreadable message in ${mailbox.name}: ${(error as Error).message}`);
-        const hash = await this.rawHash(original);
+        const hash = sha256(await original.head(1024 * 1024));
         return await this.quarantine(mailbox, original, source, { key: `raw:${hash}`, hash, messageId: null, sender: null, subject: null }, 'unparseable');
       }
       return await this.takeParsed(mailbox, parsed, original, source);
     } finally {
-      await this.files.discard([original, ...(parsed?.attachments.map((part) => part.tempPath) ?? [])]);
+      await this.files.discard([...(original.parkedFile ? [original.parkedFile] : []), ...(parsed?.attachments.map((part) => part.tempPath) ?? [])]);
     }
   }
 
-  private async takeParsed(mailbox: MailboxRow, parsed: ParsedMessage, original: string, source: InboundSource): Promise<IntakeOutcome> {
+  private async takeParsed(mailbox: MailboxRow, parsed: ParsedMessage, original: OriginalMessage, source: InboundSource): Promise<IntakeOutcome> {
     const headers = headerMap(parsed.headers);
     const sender = normalizeAddress(parsed.from?.value[0]?.address ?? '')?.toLowerCase() ?? null;
     const identity = await this.identity(mailbox, parsed, sender);
@@ -112,7 +112,7 @@ export class MailIntakeService {
     return outcome;
   }
 
-  private recordAndDecide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: string, source: InboundSource, identity: Identity): Promise<IntakeOutcome> {
+  private recordAndDecide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: OriginalMessage, source: InboundSource, identity: Identity): Promise<IntakeOutcome> {
     return this.uow.transaction(async () => {
       const recordId = await this.record(mailbox, source, identity);
       if (!recordId) return { status: 'duplicate' } as const;
@@ -157,7 +157,7 @@ export class MailIntakeService {
     return rows[0]?.id ?? null;
   }
 
-  private async decide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: string, recordId: string): Promise<IntakeOutcome> {
+  private async decide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: OriginalMessage, recordId: string): Promise<IntakeOutcome> {
     const refuse = async (status: 'ignored' | 'rejected', reason: string): Promise<IntakeOutcome> => {
       await this.files.keepOriginal(original, recordId);
       return { status, reason };
@@ -228,8 +228,8 @@ export class MailIntakeService {
    * message was about (found by our signed Message-ID quoted in the report), the message is marked
    * failed in that ticket's delivery log, and the address is flagged on its person.
    */
-  private async bounce(parsed: ParsedMessage, original: string, recordId: string): Promise<IntakeOutcome> {
-    const report = (await this.files.head(original, HEAD_BYTES)).toString('latin1');
+  private async bounce(parsed: ParsedMessage, original: OriginalMessage, recordId: string): Promise<IntakeOutcome> {
+    const report = (await original.head(HEAD_BYTES)).toString('latin1');
     await this.files.keepOriginal(original, recordId);
     const quoted = report.match(/<[A-Za-z0-9-]+\.[A-Za-z0-9_-]+@[^<>\s]+>/g) ?? [];
     const outboxIds = [...new Set(quoted)].map((id) => verifiedMessageId(id, this.config.secretKey.value)).filter((id): id is string => id !== null);
@@ -254,8 +254,8 @@ export class MailIntakeService {
    * Too big to take: quarantined with what was read of it (its headers), and — unless a machine
    * sent it — a polite answer saying so, from the mailbox it was sent to.
    */
-  private async tooLarge(mailbox: MailboxRow, original: string, source: InboundSource): Promise<IntakeOutcome> {
-    const head = await this.files.head(original, HEAD_BYTES);
+  private async tooLarge(mailbox: MailboxRow, original: OriginalMessage, source: InboundSource): Promise<IntakeOutcome> {
+    const head = await original.head(HEAD_BYTES);
     const parsed = await simpleParser(head, { skipTextToHtml: true, skipImageLinks: true }).catch(() => null);
     const sender = normalizeAddress(parsed?.from?.value[0]?.address ?? '')?.toLowerCase() ?? null;
     const headers = parsed ? headerMap(parsed.headers) : new Map<string, string>();
@@ -276,7 +276,7 @@ export class MailIntakeService {
     });
   }
 
-  private async quarantine(mailbox: MailboxRow, original: string, source: InboundSource, facts: Identity, reason: string, alsoInTransaction: () => Promise<void> = async () => undefined): Promise<IntakeOutcome> {
+  private async quarantine(mailbox: MailboxRow, original: OriginalMessage, source: InboundSource, facts: Identity, reason: string, alsoInTransaction: () => Promise<void> = async () => undefined): Promise<IntakeOutcome> {
     const outcome = await this.uow.transaction(async () => {
       const recordId = await this.record(mailbox, source, facts);
       if (!recordId) return { status: 'duplicate' } as const;
@@ -289,9 +289,6 @@ export class MailIntakeService {
     return outcome;
   }
 
-  private async rawHash(path: string): Promise<string> {
-    return sha256(await this.files.head(path, 1024 * 1024));
-  }
 }
 
 /**

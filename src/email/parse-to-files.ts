@@ -8,6 +8,8 @@ import { MailParser, type AddressObject, type AttachmentStream, type MessageText
 
 /** The longest body (HTML or text, in characters) read at all; a longer one makes the message unreadable. */
 export const MAX_BODY_CHARS = 5_000_000;
+/** What is kept of each attachment's start. */
+const HEAD_BYTES = 16;
 
 /** One attachment, already on disk (streamed there, never held whole in memory). */
 export interface StoredPart {
@@ -17,6 +19,8 @@ export interface StoredPart {
   size: number;
   sha256: string;
   tempPath: string;
+  /** The first bytes (up to 16): what kind of file it is, without reading it again. */
+  head: Buffer;
 }
 
 /** A parsed message: its headers and text in memory, its files on disk. */
@@ -35,19 +39,21 @@ export interface ParsedMessage {
 }
 
 /** A temp file that counts and hashes what goes through it. */
-async function storePart(content: Readable, dir: string): Promise<{ tempPath: string; size: number; sha256: string }> {
+async function storePart(content: Readable, dir: string): Promise<{ tempPath: string; size: number; sha256: string; head: Buffer }> {
   const tempPath = join(dir, `${randomUUID()}.part`);
   const hash = createHash('sha256');
   let size = 0;
+  let head = Buffer.alloc(0);
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
       size += chunk.length;
       hash.update(chunk);
       done(null, chunk);
     },
   });
   await pipeline(content, meter, createWriteStream(tempPath));
-  return { tempPath, size, sha256: hash.digest('hex') };
+  return { tempPath, size, sha256: hash.digest('hex'), head };
 }
 
 const joined = (value: unknown): string | undefined => (Array.isArray(value) ? value.join(' ') : typeof value === 'string' ? value : undefined);

@@ -34,6 +34,21 @@ export class UserRepository {
     return this.repo.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
   }
 
+  /**
+   * Who an address belongs to, in one read: the people with it as their e-mail (any case, oldest
+   * first) and whether someone has it as their login.
+   */
+  async forAddress(address: string): Promise<{ byEmail: User[]; loginTaken: boolean }> {
+    const found = await this.repo
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:address) OR lower(u.username) = lower(:address)', { address })
+      .orderBy('u.created_at')
+      .limit(21)
+      .getMany();
+    const lower = address.toLowerCase();
+    return { byEmail: found.filter((user) => user.email?.toLowerCase() === lower).slice(0, 20), loginTaken: found.some((user) => user.username.toLowerCase() === lower) };
+  }
+
   /** The people with this e-mail address (any case); several may share one. */
   findByEmail(email: string): Promise<User[]> {
     return this.repo.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).orderBy('u.created_at').limit(20).getMany();

@@ -26,6 +26,15 @@ export interface TicketMailFacts {
   subject: string;
   /** Who acted (their name goes into staff's notices). */
   actorName: string;
+  /** The mailbox the ticket came in through (null: none); read from the ticket when not given. */
+  sender?: TicketSender | null;
+}
+
+/** A mailbox that mail about a ticket goes out from, with its signature. */
+export interface TicketSender {
+  address: string;
+  name: string;
+  signature: string;
 }
 
 /** Whom a message goes to, with their address and language. */
@@ -120,10 +129,7 @@ export class TicketMailer {
    * mailbox, with its signature, so the conversation stays on the address the requester wrote to.
    */
   private async send(to: MailRecipient, facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>): Promise<void> {
-    const [mailbox] = (await this.uow.manager().query(
-      `SELECT m.address, m.name, m.signature FROM tickets t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.id = $1`,
-      [facts.ticketId],
-    )) as Array<{ address: string; name: string; signature: string }>;
+    const mailbox = facts.sender !== undefined ? facts.sender : await this.senderOf(facts.ticketId);
     await this.outbox.enqueue({
       kind,
       to: [to.email],
@@ -134,5 +140,10 @@ export class TicketMailer {
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
       about: mailAbout(facts.ticketId),
     });
+  }
+
+  private async senderOf(ticketId: string): Promise<TicketSender | null> {
+    const [mailbox] = (await this.uow.manager().query(`SELECT m.address, m.name, m.signature FROM tickets t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.id = $1`, [ticketId])) as TicketSender[];
+    return mailbox ?? null;
   }
 }

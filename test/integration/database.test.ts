@@ -83,8 +83,14 @@ describe.each(backends)('database on $name', ({ name, env }) => {
     });
     await expect(outcome).rejects.toThrow(/duplicate key/);
     expect(await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'w-kept%'`)).toEqual([]);
-    // The last statement of the work may be the failing write itself: the commit still refuses.
-    await expect(uow.transaction(() => uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-taken', '"z"')`, []))).rejects.toThrow(/duplicate key/);
+    // The failing write may be the work's last statement, the COMMIT sent right behind it: the
+    // transaction still fails with the write's error, and keeps nothing.
+    const last = uow.transaction(async () => {
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-kept-not-either', '"y"')`, []);
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ('w-taken', '"z"')`, []);
+    });
+    await expect(last).rejects.toThrow(/duplicate key/);
+    expect(await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'w-kept%'`)).toEqual([]);
   });
 
   it('serves as many concurrent queries as the pool holds', async () => {

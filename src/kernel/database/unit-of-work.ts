@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -8,11 +9,11 @@ export abstract class DataSourceProvider {
   abstract get dataSource(): DataSource;
 }
 
-/** One open transaction: its manager, the callbacks waiting for its commit and its writes in flight. */
+/** One open transaction: its manager, the callbacks waiting for its commit, a write that failed. */
 export interface TransactionFrame {
   readonly manager: EntityManager;
   readonly afterCommit: Array<() => void>;
-  /** Writes sent with `write` whose answers have not been checked yet. */
+  /** Writes sent without waiting (`write`); each settles, and a failed one records itself below. */
   readonly inFlight: Array<Promise<void>>;
   /** The first of those writes that failed: the transaction's real cause of failure. */
   failure?: unknown;
@@ -27,6 +28,8 @@ export interface TransactionFrame {
 @Injectable()
 export class UnitOfWork {
   private readonly frames = new AsyncLocalStorage<TransactionFrame>();
+  /** Connections whose writes are held for the current turn (see holdPacket). */
+  private readonly held = new WeakSet<Writable>();
 
   constructor(private readonly source: DataSourceProvider) {}
 
@@ -49,11 +52,23 @@ export class UnitOfWork {
     const open = this.frames.getStore();
     if (open) return work(open.manager);
     let frame: TransactionFrame | undefined;
-    const result = await this.source.dataSource.transaction((manager) => {
-      const opened: TransactionFrame = { manager, afterCommit: [], inFlight: [] };
-      frame = opened;
-      return this.frames.run(opened, () => this.settled(opened, work));
-    });
+    let result: T;
+    try {
+      result = await this.source.dataSource.transaction((manager) => {
+        const opened: TransactionFrame = { manager, afterCommit: [], inFlight: [] };
+        frame = opened;
+        return this.frames.run(opened, () => work(manager));
+      });
+    } catch (error) {
+      await Promise.all(frame?.inFlight ?? []);
+      // A statement after a failed write fails only because the transaction is aborted.
+      throw frame?.failure ?? error;
+    }
+    // The COMMIT went out behind the writes sent without waiting, so they have all answered (this
+    // wait only lets their answers be read). If one failed, PostgreSQL answered the COMMIT by
+    // rolling back: the work did not happen.
+    await Promise.all(frame?.inFlight ?? []);
+    if (frame?.failure !== undefined) throw frame.failure;
     const callbacks = frame?.afterCommit ?? [];
     this.frames.exit(() => callbacks.forEach((callback) => callback()));
     return result;
@@ -61,10 +76,11 @@ export class UnitOfWork {
 
   /**
    * Sends a write whose result nobody reads (a history row, a search vector). Inside a transaction
-   * on a pipelined connection it goes out at once and is not waited for: the statements that
-   * follow queue behind it on the same connection, PostgreSQL runs them in order, and its answer is
-   * checked before the commit — a failed write fails the transaction with its own error. Elsewhere
-   * it is simply awaited. This saves a round trip per write, which is most of a write's cost.
+   * on a pipelined connection it goes out without waiting for its answer: the statements that
+   * follow queue behind it on the same connection, PostgreSQL runs them in order, and a failed
+   * write fails the transaction with its own error. The writes of one turn of the event loop leave
+   * in one packet together with the statement that waits after them. Elsewhere it is simply awaited.
+   * This saves a round trip and a system call per write, which are most of a small write's cost.
    */
   async write(sql: string, params: unknown[]): Promise<void> {
     const open = this.frames.getStore();
@@ -72,6 +88,7 @@ export class UnitOfWork {
       await this.manager().query(sql, params);
       return;
     }
+    this.holdPacket(open.manager);
     open.inFlight.push(
       open.manager.query(sql, params).then(
         () => undefined,
@@ -82,19 +99,21 @@ export class UnitOfWork {
     );
   }
 
-  /** The work's result once every write it sent has answered; the first failed write's error wins. */
-  private async settled<T>(frame: TransactionFrame, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await work(frame.manager);
-    } catch (error) {
-      await Promise.all(frame.inFlight);
-      // A statement after a failed write fails only because the transaction is aborted.
-      throw frame.failure ?? error;
-    }
-    await Promise.all(frame.inFlight);
-    if (frame.failure !== undefined) throw frame.failure;
-    return result;
+  /**
+   * Holds what the transaction's connection writes until the event loop's next turn, so the
+   * statements sent meanwhile share one system call (corked; the driver's own cork per statement
+   * nests inside). A connection whose socket cannot be reached is left as it is.
+   */
+  private holdPacket(manager: EntityManager): void {
+    const runner = manager.queryRunner as unknown as { databaseConnection?: { connection?: { stream?: Writable } } } | undefined;
+    const socket = runner?.databaseConnection?.connection?.stream;
+    if (!socket || this.held.has(socket)) return;
+    this.held.add(socket);
+    socket.cork();
+    setImmediate(() => {
+      this.held.delete(socket);
+      socket.uncork();
+    });
   }
 
   /** Whether the connections send statements without waiting for the one before (real PostgreSQL). */

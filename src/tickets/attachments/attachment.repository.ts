@@ -17,12 +17,12 @@ const COLUMNS = `a.id, a.message_id AS "messageId", a.file_name AS "fileName", a
 export class AttachmentRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async insert(row: { ticketId: string; messageId: string | null; fileName: string; declaredType: string; sizeBytes: number; sha256: string; uploadedBy: string }): Promise<string> {
-    const [inserted] = await this.uow.manager().query(
-      `INSERT INTO ticket_attachments (ticket_id, message_id, file_name, declared_type, size_bytes, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [row.ticketId, row.messageId, row.fileName, row.declaredType, row.sizeBytes, row.sha256, row.uploadedBy],
+  /** Records a file under the id its stored copy is named by (sent without waiting: see UnitOfWork.write). */
+  async insert(row: { id: string; ticketId: string; messageId: string | null; fileName: string; declaredType: string; sizeBytes: number; sha256: string; uploadedBy: string }): Promise<void> {
+    await this.uow.write(
+      `INSERT INTO ticket_attachments (id, ticket_id, message_id, file_name, declared_type, size_bytes, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [row.id, row.ticketId, row.messageId, row.fileName, row.declaredType, row.sizeBytes, row.sha256, row.uploadedBy],
     );
-    return (inserted as { id: string }).id;
   }
 
   /** A ticket's files in order; those of internal notes only when asked for (staff). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -66,7 +67,8 @@ export class AttachmentService {
     const names: string[] = [];
     for (const upload of sent?.uploads ?? []) {
       const fileName = safeFileName(upload.fileName);
-      const id = await this.rows.insert({ ticketId, messageId, fileName, declaredType: upload.declaredType.slice(0, 200), sizeBytes: upload.size, sha256: upload.sha256, uploadedBy: actorId });
+      const id = randomUUID();
+      await this.rows.insert({ id, ticketId, messageId, fileName, declaredType: upload.declaredType.slice(0, 200), sizeBytes: upload.size, sha256: upload.sha256, uploadedBy: actorId });
       await this.store.claim(upload.tempPath, id);
       names.push(fileName);
     }

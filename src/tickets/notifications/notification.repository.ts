@@ -3,6 +3,7 @@ import { UnitOfWork } from '../../kernel/database/unit-of-work';
 import { SettingsMemo } from '../../kernel/database/settings-memo';
 import { cursorTime, type TimePosition } from '../../kernel/web/time-cursor';
 import type { NotifyChannel, NotifyEvent, RecipientRole, RuleOverride } from './notification-plan';
+import type { TicketSender } from '../ticket-mailer';
 
 /** A person who may hear of an event, as the database knows them. */
 export interface CandidateRow {
@@ -14,6 +15,8 @@ export interface CandidateRow {
   locale: string | null;
   displayName: string;
   muted: NotifyChannel[];
+  /** The mailbox the ticket came in through, the same on every row: mail about it goes out from there. */
+  mailbox: TicketSender | null;
 }
 
 /** One entry of the bell. */
@@ -58,7 +61,7 @@ export class NotificationRepository {
    */
   candidates(ticketId: string, event: NotifyEvent, wanted: { group: boolean; lead: boolean }, mentionedIds: readonly string[]): Promise<CandidateRow[]> {
     return this.query(
-      `WITH t AS (SELECT requester_id, assignee_id, group_id FROM tickets WHERE id = $1),
+      `WITH t AS (SELECT requester_id, assignee_id, group_id, mailbox_id FROM tickets WHERE id = $1),
             related (user_id, role) AS (
               SELECT requester_id, 'requester' FROM t
               UNION ALL SELECT assignee_id, 'assignee' FROM t WHERE assignee_id IS NOT NULL
@@ -68,7 +71,8 @@ export class NotificationRepository {
               UNION ALL SELECT unnest($2::uuid[]), 'mentioned')
        SELECT u.id AS "userId", array_agg(DISTINCT r.role ORDER BY r.role) AS roles, u.roles AS "userRoles", u.active, u.email, u.locale,
               u.display_name AS "displayName",
-              coalesce((SELECT array_agg(x.channel) FROM notification_mutes x WHERE x.user_id = u.id AND x.event = $5), '{}') AS muted
+              coalesce((SELECT array_agg(x.channel) FROM notification_mutes x WHERE x.user_id = u.id AND x.event = $5), '{}') AS muted,
+              (SELECT json_build_object('address', m.address, 'name', m.name, 'signature', m.signature) FROM t JOIN mailboxes m ON m.id = t.mailbox_id) AS mailbox
          FROM related r JOIN users u ON u.id = r.user_id
         GROUP BY u.id`,
       [ticketId, mentionedIds, wanted.group, wanted.lead, event],

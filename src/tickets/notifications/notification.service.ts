@@ -55,7 +55,7 @@ export class NotificationService {
         .filter((delivery) => delivery.channels.includes('in_app'))
         .map((delivery) => ({ userId: delivery.userId, ticketId: facts.ticketId, event, actorId: facts.actor?.id ?? null, data, popup: delivery.channels.includes('browser') })),
     );
-    const mail = { ticketId: facts.ticketId, ref: facts.ref, subject: facts.subject, actorName: facts.actor?.displayName ?? '' };
+    const mail = { ticketId: facts.ticketId, ref: facts.ref, subject: facts.subject, actorName: facts.actor?.displayName ?? '', sender: rows[0]?.mailbox ?? null };
     const fallbackLang = facts.actor?.locale ?? 'en';
     for (const delivery of deliveries.filter((candidate) => candidate.channels.includes('email'))) {
       const person = byId.get(delivery.userId)!;
