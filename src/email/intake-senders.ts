@@ -11,6 +11,8 @@ import { senderStanding, type SenderRule } from './sender-rules';
 
 /** Messages from one sender an hour before the rest of the hour's are refused (a loop or a flood). */
 const SENDER_LIMIT_PER_HOUR = 30;
+/** People in Cc who follow a ticket at most: a longer list is a mailing, not colleagues. */
+export const MAX_COPY_WATCHERS = 10;
 
 /**
  * Who an inbound message is from, as far as the desk trusts it: the person its address belongs
@@ -51,20 +53,40 @@ export class IntakeSenders {
     const known = people.find((user) => user.active) ?? null;
     if (known || people.length) return known;
     if (mailbox.unknownSenders !== 'create' || loginTaken) return null;
-    const [organisation] = await this.uow.manager().query(`SELECT id FROM organisations WHERE active AND email_domains @> ARRAY[$1]::text[] LIMIT 1`, [address.split('@')[1]]);
-    const name = (parsed.from?.value[0]?.name ?? '').replace(/\p{Cc}/gu, ' ').trim().slice(0, 200);
-    return this.users.create({ username: address, displayName: name || address, email: address, roles: ['requester'], organisationId: (organisation as { id: string } | undefined)?.id ?? null });
+    return this.register(address, parsed.from?.value[0]?.name ?? '');
   }
 
-  /** People in Cc who have accounts follow the ticket as watchers. */
-  async watchCopies(parsed: ParsedMessage, ticketId: string, authorId: string): Promise<void> {
-    const copies = parsed.cc.flatMap((list) => list.value.map((entry) => normalizeAddress(entry.address ?? '')?.toLowerCase())).filter((address): address is string => !!address);
+  /**
+   * People in Cc follow the ticket as watchers (the first ten; our own mailboxes and the author
+   * aside). Where the mailbox registers strangers, those without an account get one as requesters,
+   * as the sender would — unless the message is bulk or automatic (`quiet`), which names nobody
+   * the desk should start writing to.
+   */
+  async watchCopies(mailbox: MailboxRow, parsed: ParsedMessage, ticketId: string, author: User, quiet: boolean): Promise<void> {
+    const own = await this.ownAddresses();
+    const names = new Map<string, string>();
+    for (const entry of parsed.cc.flatMap((list) => list.value)) {
+      const address = normalizeAddress(entry.address ?? '')?.toLowerCase();
+      if (address && !own.has(address) && address !== author.email?.toLowerCase() && !names.has(address)) names.set(address, entry.name ?? '');
+    }
+    const copies = [...names.keys()].slice(0, MAX_COPY_WATCHERS);
     if (!copies.length) return;
-    await this.uow.manager().query(
+    if (mailbox.unknownSenders === 'create' && !quiet) {
+      const taken = await this.users.takenAddresses(copies);
+      for (const address of copies.filter((candidate) => !taken.has(candidate))) await this.register(address, names.get(address)!);
+    }
+    await this.uow.write(
       `INSERT INTO ticket_watchers (ticket_id, user_id)
        SELECT $1, u.id FROM users u WHERE lower(u.email) = ANY ($2::text[]) AND u.active AND u.id <> $3
        ON CONFLICT DO NOTHING`,
-      [ticketId, copies.slice(0, 50), authorId],
+      [ticketId, copies, author.id],
     );
+  }
+
+  /** A new requester for an address nobody has, in the organisation that owns its domain. */
+  private async register(address: string, displayName: string): Promise<User> {
+    const [organisation] = await this.uow.manager().query(`SELECT id FROM organisations WHERE active AND email_domains @> ARRAY[$1]::text[] LIMIT 1`, [address.split('@')[1]]);
+    const name = displayName.replace(/\p{Cc}/gu, ' ').trim().slice(0, 200);
+    return this.users.create({ username: address, displayName: name || address, email: address, roles: ['requester'], organisationId: (organisation as { id: string } | undefined)?.id ?? null });
   }
 }

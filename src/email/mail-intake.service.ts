@@ -178,7 +178,7 @@ export class MailIntakeService {
     if (ticket) {
       const reply = await this.hooks.applyFilters('email.inbound.reply_data', { html }, { mailboxId: mailbox.id, sender, ticketId: ticket.id });
       await this.tickets.addMessage(ticket, actor, { kind: 'reply', html: cleanHtml(reply.html), quiet: verdict.quiet }, 'mail', sent);
-      await this.senders.watchCopies(parsed, ticket.id, author.id);
+      await this.senders.watchCopies(mailbox, parsed, ticket.id, author, verdict.quiet);
       return { status: 'reply', ticketId: ticket.id, ref: ticket.ref };
     }
     const plainSubject = decodeStrayJis(parsed.subject).replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_SUBJECT) || `(${sender})`;
@@ -190,7 +190,7 @@ export class MailIntakeService {
       sent,
       { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet, requester: author },
     );
-    await this.senders.watchCopies(parsed, created.id, author.id);
+    await this.senders.watchCopies(mailbox, parsed, created.id, author, verdict.quiet);
     return { status: 'ticket', ticketId: created.id, ref: created.ref };
   }
 

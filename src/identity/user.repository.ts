@@ -49,6 +49,15 @@ export class UserRepository {
     return { byEmail: found.filter((user) => user.email?.toLowerCase() === lower).slice(0, 20), loginTaken: found.some((user) => user.username.toLowerCase() === lower) };
   }
 
+  /** Which of these addresses (lower case) are someone's e-mail or login already. */
+  async takenAddresses(addresses: readonly string[]): Promise<Set<string>> {
+    if (!addresses.length) return new Set();
+    const rows: Array<{ email: string | null; username: string }> = await this.uow
+      .manager()
+      .query(`SELECT lower(email) AS email, lower(username) AS username FROM users WHERE lower(email) = ANY ($1::text[]) OR lower(username) = ANY ($1::text[])`, [addresses]);
+    return new Set(rows.flatMap((row) => [row.email, row.username]).filter((address): address is string => !!address && addresses.includes(address)));
+  }
+
   /** The people with this e-mail address (any case); several may share one. */
   findByEmail(email: string): Promise<User[]> {
     return this.repo.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).orderBy('u.created_at').limit(20).getMany();

@@ -144,6 +144,35 @@ describe('mail intake', () => {
     await db().query(`UPDATE mailboxes SET default_service_id = NULL WHERE id = $1`, [mailboxId]);
   });
 
+  it('makes people in Cc watchers: strangers get a requester account, never our own mailbox or the author, ten at most, none from quiet mail', async () => {
+    const crowd = Array.from({ length: 12 }, (_, i) => `copy${i}@else.example`);
+    deliver(message({ from: 'ivan@client.example', subject: 'Копии всем', cc: ['Boss <boss@client.example>', '"Пётр Сидоров" <Peter@Else.example>', MAILBOX_USER, 'ivan@client.example'].join(', ') }));
+    deliver(message({ from: 'ivan@client.example', subject: 'Копия толпе', cc: crowd.join(', ') }));
+    deliver(message({ from: 'ivan@client.example', subject: 'Тихое письмо', cc: 'quiet@else.example', headers: { 'X-Auto-Response-Suppress': 'All' } }));
+    expect((await poll()).outcomes).toEqual({ ticket: 3 });
+    const watchers = async (subject: string) =>
+      (await db().query(`SELECT u.username FROM ticket_watchers w JOIN users u ON u.id = w.user_id JOIN tickets t ON t.id = w.ticket_id WHERE t.subject = $1 ORDER BY u.username`, [subject])).map((row: { username: string }) => row.username);
+    expect(await watchers('Копии всем')).toEqual(['boss', 'peter@else.example']);
+    expect(await db().query(`SELECT display_name AS name, roles FROM users WHERE email = 'peter@else.example'`)).toEqual([{ name: 'Пётр Сидоров', roles: ['requester'] }]);
+    expect(await watchers('Копия толпе')).toEqual(crowd.slice(0, 10).sort());
+    expect(await db().query(`SELECT username FROM users WHERE email IN ('copy10@else.example', 'copy11@else.example', 'quiet@else.example')`)).toEqual([]);
+    expect(await watchers('Тихое письмо')).toEqual([]);
+  });
+
+  it('refuses strangers where the mailbox is set so, and registers nobody from their Cc', async () => {
+    await db().query(`UPDATE mailboxes SET unknown_senders = 'reject' WHERE id = $1`, [mailboxId]);
+    try {
+      deliver(message({ from: 'ivan@client.example', subject: 'Свои только', cc: 'nobody@else.example, boss@client.example' }));
+      deliver(message({ from: 'intruder@else.example', subject: 'Чужой' }));
+      expect((await poll()).outcomes).toEqual({ ticket: 1, rejected: 1 });
+      expect(await db().query(`SELECT status, reason FROM inbound_messages WHERE subject = 'Чужой'`)).toEqual([{ status: 'rejected', reason: 'unknown_sender' }]);
+      expect(await db().query(`SELECT username FROM users WHERE email IN ('nobody@else.example', 'intruder@else.example')`)).toEqual([]);
+      expect(await db().query(`SELECT u.username FROM ticket_watchers w JOIN users u ON u.id = w.user_id JOIN tickets t ON t.id = w.ticket_id WHERE t.subject = 'Свои только'`)).toEqual([{ username: 'boss' }]);
+    } finally {
+      await db().query(`UPDATE mailboxes SET unknown_senders = 'create' WHERE id = $1`, [mailboxId]);
+    }
+  });
+
   it('takes the same message once however often it is delivered or fetched', async () => {
     const raw = message({ from: 'ivan@client.example', subject: 'Дубль', id: '<same-message@client.example>' });
     deliver(raw);
