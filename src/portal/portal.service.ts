@@ -81,12 +81,7 @@ export class PortalService {
   /** A request the actor may see, with its conversation and status changes merged in time order. */
   async request(actor: Actor, ref: string): Promise<{ view: TicketView; timeline: TimelineEntry[]; own: boolean; awaitingAnswer: boolean }> {
     const view = await this.tickets.view(actor, ref);
-    const events: StatusEvent[] = await this.uow.manager().query(
-      `SELECT e.kind, e.changes, e.occurred_at AS "occurredAt", u.display_name AS "actorName"
-         FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
-        WHERE e.ticket_id = $1 AND e.kind IN ('status_changed', 'accepted') ORDER BY e.id LIMIT 500`,
-      [view.ticket.id],
-    );
+    const events = (await this.tickets.statusHistory(view.ticket.id)) as StatusEvent[];
     // An acceptance is recorded just before its status change: the score goes with that change.
     let score: number | null = null;
     const changes: TimelineEntry[] = [];

@@ -3,7 +3,6 @@ import { ConfigService } from '../kernel/config/config.service';
 import { DEFAULT_LANGUAGE } from '../kernel/i18n/languages';
 import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { OutboxService } from '../kernel/mail/outbox.service';
-import { UserRepository } from '../identity/user.repository';
 import { EmailedLinks } from '../identity/emailed-links.service';
 import type { NotifyEvent } from './notifications/notification-plan';
 
@@ -66,7 +65,6 @@ export class TicketMailer {
 
   constructor(
     private readonly outbox: OutboxService,
-    private readonly users: UserRepository,
     private readonly config: ConfigService,
     private readonly links: EmailedLinks,
     private readonly uow: UnitOfWork,
@@ -87,9 +85,15 @@ export class TicketMailer {
     await this.notice(event, to, facts, extra, lang, link);
   }
 
-  /** A staff member's notice of an event on a ticket, with its text where it has one, in their language. */
+  /**
+   * A staff member's notice of an event on a ticket, with its text where it has one, in their
+   * language; a rejected resolution has a mail of its own, with the requester's reason.
+   */
   async toStaff(event: NotifyEvent, to: MailRecipient, facts: TicketMailFacts, extra: EventText): Promise<void> {
-    await this.notice(event, to, facts, extra, to.locale ?? DEFAULT_LANGUAGE, this.link(`/tickets/${facts.ref}`));
+    const lang = to.locale ?? DEFAULT_LANGUAGE;
+    const link = this.link(`/tickets/${facts.ref}`);
+    if (event === 'rejected') return this.send(to, facts, lang, 'ticket-rejected', 'ticket_rejected', { reason: extra.text ?? '', requester: facts.actorName, link });
+    await this.notice(event, to, facts, extra, lang, link);
   }
 
   /**
@@ -105,14 +109,6 @@ export class TicketMailer {
       rejectLink: `${base}?reject=1`,
       days: ANSWER_LINK_DAYS,
     });
-  }
-
-  /** Tells the assignee that the requester rejected the resolution, with their reason. */
-  async rejected(facts: TicketMailFacts, assigneeId: string, vars: { reason: string; requester: string }): Promise<void> {
-    const assignee = await this.users.findById(assigneeId);
-    if (!assignee?.active || !assignee.email) return;
-    const to = { id: assignee.id, email: assignee.email, locale: assignee.locale, displayName: assignee.displayName };
-    await this.send(to, facts, assignee.locale ?? DEFAULT_LANGUAGE, 'ticket-rejected', 'ticket_rejected', { ...vars, link: this.link(`/tickets/${facts.ref}`) });
   }
 
   private notice(event: NotifyEvent, to: MailRecipient, facts: TicketMailFacts, extra: EventText, lang: string, link: string): Promise<void> {

@@ -149,11 +149,12 @@ export function messagesStatement(ticketId: string, withNotes: boolean): Stateme
 }
 
 /** The SQL of a ticket's history (for the page and the benchmark). */
-export function eventsStatement(ticketId: string): Statement {
+export function eventsStatement(ticketId: string, kinds?: readonly string[]): Statement {
   return {
     sql: `SELECT e.kind, e.source, u.display_name AS "actorName", e.changes, e.occurred_at AS "occurredAt"
-            FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 500`,
-    params: [ticketId],
+            FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
+           WHERE e.ticket_id = $1${kinds ? ' AND e.kind = ANY ($2::text[])' : ''} ORDER BY e.id LIMIT 500`,
+    params: kinds ? [ticketId, kinds] : [ticketId],
   };
 }
 
@@ -359,8 +360,9 @@ export class TicketRepository {
     await this.uow.write(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes]);
   }
 
-  events(ticketId: string): Promise<EventRow[]> {
-    const statement = eventsStatement(ticketId);
+  /** The history, oldest first; only events of the given kinds when asked. */
+  events(ticketId: string, kinds?: readonly string[]): Promise<EventRow[]> {
+    const statement = eventsStatement(ticketId, kinds);
     return this.query(statement.sql, statement.params);
   }
 }

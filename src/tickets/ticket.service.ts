@@ -467,6 +467,14 @@ export class TicketService {
     return ticket;
   }
 
+  /**
+   * The status changes and acceptances of a ticket, for the requester's timeline: the caller has
+   * already shown them the ticket (`view`), and these events hold nothing internal.
+   */
+  statusHistory(ticketId: string): Promise<EventRow[]> {
+    return this.tickets.events(ticketId, ['status_changed', 'accepted']);
+  }
+
   /** A ticket by id with no visibility check, for system work that has already decided (the mail intake). */
   async ticketById(id: string): Promise<(TicketRow & { ref: string }) | null> {
     const ticket = /^[0-9a-f-]{36}$/i.test(id) ? await this.tickets.findById(id) : null;

@@ -77,6 +77,9 @@ describe('accept, reject and rate a resolution', () => {
     expect(mail[0].body).toContain('Сканер всё ещё не видит сеть');
     const kinds = (await db().query(`SELECT kind FROM ticket_events ORDER BY id`)).map((e: { kind: string }) => e.kind);
     expect(kinds.slice(-2)).toEqual(['rejected', 'status_changed']);
+    // It goes through the notification matrix: the assignee's bell has it, the requester's does not.
+    const bell = await db().query(`SELECT u.username FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.event = 'rejected'`);
+    expect(bell).toEqual([{ username: 'sat-agent' }]);
   });
 
   it('accepts with a rating: closes the ticket and keeps the score for reports', async () => {

@@ -62,6 +62,15 @@ describe('planDeliveries', () => {
     expect(plan.at(-1)).toEqual({ userId: 'n', role: 'assignee', channels: ['in_app', 'browser'] });
   });
 
+  it('brings a rejected resolution to whoever works the ticket, not to the requester who rejected it', () => {
+    const people = [person('req', { roles: ['requester'], staff: false }), person('as', { roles: ['assignee'] }), person('w', { roles: ['watcher'] })];
+    expect(planDeliveries('rejected', people, 'req', defaults)).toEqual([
+      { userId: 'as', role: 'assignee', channels: ['email', 'in_app', 'browser'] },
+      { userId: 'w', role: 'watcher', channels: ['in_app', 'browser'] },
+    ]);
+    expect(planDeliveries('rejected', [person('g', { roles: ['group'] })], 'req', defaults)).toEqual([{ userId: 'g', role: 'group', channels: ['in_app', 'browser'] }]);
+  });
+
   it('reaches a mentioned colleague on every channel by default', () => {
     expect(planDeliveries('mentioned', [person('m', { roles: ['mentioned'] })], 'a', defaults)).toEqual([{ userId: 'm', role: 'mentioned', channels: ['email', 'in_app', 'browser'] }]);
   });

@@ -4,7 +4,7 @@
  * event on a channel for themselves. Pure: the service gathers the people and applies the plan.
  */
 
-export const NOTIFY_EVENTS = ['created', 'replied', 'noted', 'status_changed', 'assigned', 'mentioned', 'resolved'] as const;
+export const NOTIFY_EVENTS = ['created', 'replied', 'noted', 'status_changed', 'assigned', 'mentioned', 'resolved', 'rejected'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export const RECIPIENT_ROLES = ['requester', 'watcher', 'assignee', 'group', 'lead', 'mentioned'] as const;
@@ -21,7 +21,7 @@ const IN_APP: readonly NotifyChannel[] = ['in_app', 'browser'];
 
 /**
  * The defaults: requesters hear by mail about what concerns them (registration, replies,
- * resolution); the assignee hears of everything on their tickets; a group hears of new and
+ * resolution); the assignee hears of everything on their tickets (a rejected resolution too); a group hears of new and
  * newly addressed work in the app; watchers follow in the app; mentions reach the person everywhere.
  */
 export const DEFAULT_MATRIX: Matrix = {
@@ -32,6 +32,8 @@ export const DEFAULT_MATRIX: Matrix = {
   assigned: { assignee: EVERY, group: IN_APP },
   mentioned: { mentioned: EVERY },
   resolved: { requester: ['email', 'in_app'], watcher: IN_APP },
+  // The requester said the resolution did not help: the ticket is back with whoever works it.
+  rejected: { assignee: EVERY, group: IN_APP, watcher: IN_APP },
 };
 
 /** Events only staff may hear of (their content is internal). */

@@ -3,7 +3,7 @@ import { UnitOfWork } from '../../kernel/database/unit-of-work';
 import { HookBus } from '../../kernel/hooks/hook-bus';
 import type { Actor } from '../../kernel/security/actor';
 import { DomainError, NotFoundError } from '../../kernel/web/domain-error';
-import { TicketMailer } from '../ticket-mailer';
+import { NotificationService } from '../notifications/notification.service';
 import { ticketRef } from '../ticket-types';
 import { TicketRepository, type TicketRow } from '../ticket.repository';
 import { TicketService, type ChangeSource } from '../ticket.service';
@@ -19,7 +19,7 @@ const MAX_REASON = 5000;
 /**
  * The requester's answer to a resolution: accept it with a rating (1–5 and an optional comment),
  * which closes the ticket, or reject it with a reason, which reopens it, adds the reason to the
- * conversation and tells the assignee. Only the ticket's requester answers, only while it is
+ * conversation and tells whoever works the ticket (the notification matrix's `rejected` row). Only the ticket's requester answers, only while it is
  * resolved, and only through transitions the workflow allows.
  */
 @Injectable()
@@ -27,7 +27,7 @@ export class SatisfactionService {
   constructor(
     private readonly tickets: TicketService,
     private readonly rows: TicketRepository,
-    private readonly mailer: TicketMailer,
+    private readonly notifier: NotificationService,
     private readonly hooks: HookBus,
     private readonly uow: UnitOfWork,
   ) {}
@@ -66,9 +66,7 @@ export class SatisfactionService {
       await this.rows.insertEvent(ticket.id, actor.id, source, 'rejected', { messageId });
       await this.rows.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopen.key, reason: 'requester_rejected' });
       await this.rows.refreshSearch(ticket.id, refOf(ticket));
-      if (ticket.assigneeId && ticket.assigneeId !== actor.id) {
-        await this.mailer.rejected({ ticketId: ticket.id, ref: refOf(ticket), subject: ticket.subject, actorName: actor.displayName }, ticket.assigneeId, { reason, requester: actor.displayName || actor.username });
-      }
+      await this.notifier.notify('rejected', { ticketId: ticket.id, ref: refOf(ticket), subject: ticket.subject, actor: { ...actor, displayName: actor.displayName || actor.username }, text: { text: reason } });
       const event = { ticketId: ticket.id, ref: refOf(ticket), actorId: actor.id };
       this.hooks.doAction('ticket.status.changed', { ...event, from: ticket.status, to: reopen.key });
       this.hooks.doAction('ticket.reopened', event);
