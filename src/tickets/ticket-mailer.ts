@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
 import { DEFAULT_LANGUAGE } from '../kernel/i18n/languages';
-import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { OutboxService } from '../kernel/mail/outbox.service';
 import { EmailedLinks } from '../identity/emailed-links.service';
 import type { NotifyEvent } from './notifications/notification-plan';
@@ -25,8 +24,8 @@ export interface TicketMailFacts {
   subject: string;
   /** Who acted (their name goes into staff's notices). */
   actorName: string;
-  /** The mailbox the ticket came in through (null: none); read from the ticket when not given. */
-  sender?: TicketSender | null;
+  /** The mailbox the ticket came in through (null: none): its mail goes out from there. */
+  sender: TicketSender | null;
 }
 
 /** A mailbox that mail about a ticket goes out from, with its signature. */
@@ -67,7 +66,6 @@ export class TicketMailer {
     private readonly outbox: OutboxService,
     private readonly config: ConfigService,
     private readonly links: EmailedLinks,
-    private readonly uow: UnitOfWork,
   ) {
     this.domain = new URL(config.get('app_url')).hostname || 'localhost';
   }
@@ -125,7 +123,7 @@ export class TicketMailer {
    * mailbox, with its signature, so the conversation stays on the address the requester wrote to.
    */
   private async send(to: MailRecipient, facts: TicketMailFacts, lang: string, template: string, kind: string, vars: Record<string, unknown>): Promise<void> {
-    const mailbox = facts.sender !== undefined ? facts.sender : await this.senderOf(facts.ticketId);
+    const { sender: mailbox } = facts;
     await this.outbox.enqueue({
       kind,
       to: [to.email],
@@ -136,10 +134,5 @@ export class TicketMailer {
       headers: { References: `<ticket-${facts.ticketId}@${this.domain}>` },
       about: mailAbout(facts.ticketId),
     });
-  }
-
-  private async senderOf(ticketId: string): Promise<TicketSender | null> {
-    const [mailbox] = (await this.uow.manager().query(`SELECT m.address, m.name, m.signature FROM tickets t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.id = $1`, [ticketId])) as TicketSender[];
-    return mailbox ?? null;
   }
 }
