@@ -173,6 +173,21 @@ describe('mail intake', () => {
     }
   });
 
+  it('takes replies and new mail side by side without stalling, round after round', async () => {
+    // Chains run in parallel transactions that lock some of the same rows; a transaction must never
+    // wait in the process for a read another one started (see SettingsMemo), or both stall for ever.
+    const stalled = (ms: number) => new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), ms).unref());
+    for (let round = 0; round < 5; round += 1) {
+      deliver(message({ from: `side${round}@client.example`, cc: 'boss@client.example', subject: `Рядом ${round}` }));
+      expect(await Promise.race([poll(), stalled(20_000)])).toMatchObject({ outcomes: { ticket: 1 } });
+      const [{ number }] = await db().query(`SELECT number FROM tickets WHERE subject = $1`, [`Рядом ${round}`]);
+      deliver(message({ from: `side${round}@client.example`, subject: `RE: [INC-${number}] Рядом ${round}`, body: 'Ответ по номеру' }));
+      deliver(message({ from: `side${round}@client.example`, subject: `Ещё по [INC-${number}]`, body: 'И ещё' }));
+      deliver(message({ from: `other${round}@else.example`, subject: `Чужое [INC-${number}]`, body: 'Новое' }));
+      expect(await Promise.race([poll(), stalled(20_000)])).toMatchObject({ fetched: 3, outcomes: { reply: 2, ticket: 1 } });
+    }
+  });
+
   it('takes the same message once however often it is delivered or fetched', async () => {
     const raw = message({ from: 'ivan@client.example', subject: 'Дубль', id: '<same-message@client.example>' });
     deliver(raw);

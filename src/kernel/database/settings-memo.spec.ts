@@ -12,13 +12,32 @@ describe('SettingsMemo', () => {
     expect([await memo.read('workflow', source.load), await memo.read('workflow', source.load)]).toEqual([1, 2]);
   });
 
-  it('reads once per key inside a scope, also for reads made side by side', async () => {
+  it('reads once per key inside a scope once the answer is in', async () => {
     const memo = new SettingsMemo();
     const workflow = counted();
     const matrix = counted();
-    const seen = await memo.hold(() => Promise.all([memo.read('workflow', workflow.load), memo.read('workflow', workflow.load), memo.read('matrix', matrix.load)]));
+    const seen = await memo.hold(async () => [await memo.read('workflow', workflow.load), await memo.read('workflow', workflow.load), await memo.read('matrix', matrix.load)]);
     expect(seen).toEqual([1, 1, 1]);
     expect([workflow.calls(), matrix.calls()]).toEqual([1, 1]);
+  });
+
+  it('never makes a reader wait for a read another one started (it may be stuck behind a lock)', async () => {
+    const memo = new SettingsMemo();
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const load = async () => {
+      const call = (calls += 1);
+      if (call === 1) await stuck; // the first reader's transaction waits for a row lock
+      return call;
+    };
+    const seen = await memo.hold(async () => {
+      const first = memo.read('rules', load);
+      const second = await memo.read('rules', load); // answered without the first
+      release();
+      return [await first, second, await memo.read('rules', load)];
+    });
+    expect(seen).toEqual([1, 2, 2]);
   });
 
   it('gives every scope its own reading', async () => {
