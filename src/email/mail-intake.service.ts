@@ -288,7 +288,6 @@ export class MailIntakeService {
     if (outcome.status === 'quarantined') this.hooks.doAction('email.inbound.quarantined', { mailboxId: mailbox.id, reason });
     return outcome;
   }
-
 }
 
 /**

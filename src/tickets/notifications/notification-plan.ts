@@ -21,8 +21,9 @@ const IN_APP: readonly NotifyChannel[] = ['in_app', 'browser'];
 
 /**
  * The defaults: requesters hear by mail about what concerns them (registration, replies,
- * resolution); the assignee hears of everything on their tickets (a rejected resolution too); a group hears of new and
- * newly addressed work in the app; watchers follow in the app; mentions reach the person everywhere.
+ * resolution); the assignee hears of everything on their tickets (a rejected resolution too); a
+ * group hears of new and newly addressed work in the app; watchers follow in the app; mentions
+ * reach the person everywhere.
  */
 export const DEFAULT_MATRIX: Matrix = {
   created: { requester: ['email'], assignee: EVERY, group: IN_APP, watcher: IN_APP },

@@ -19,8 +19,9 @@ const MAX_REASON = 5000;
 /**
  * The requester's answer to a resolution: accept it with a rating (1–5 and an optional comment),
  * which closes the ticket, or reject it with a reason, which reopens it, adds the reason to the
- * conversation and tells whoever works the ticket (the notification matrix's `rejected` row). Only the ticket's requester answers, only while it is
- * resolved, and only through transitions the workflow allows.
+ * conversation and tells whoever works the ticket (the notification matrix's `rejected` row).
+ * Only the ticket's requester answers, only while it is resolved, and only through transitions
+ * the workflow allows.
  */
 @Injectable()
 export class SatisfactionService {
