@@ -5,6 +5,7 @@ import { ConfigService } from '../kernel/config/config.service';
 import { DatabaseService } from '../kernel/database/database.service';
 import { ExclusiveRunner } from '../kernel/jobs/exclusive-runner';
 import { SettingsMemo } from '../kernel/database/settings-memo';
+import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { imapClient, imapErrorText } from './imap-connection';
 import { MailIntakeService, type IntakeOutcome } from './mail-intake.service';
 import { MailboxRepository, type MailboxRow } from './mailbox.repository';
@@ -20,12 +21,21 @@ import { pipeline } from 'node:stream/promises';
 
 /** Messages fetched per round trip; a batch is taken, then marked, then the mark moves on. */
 const BATCH = 20;
-/** Chains of a batch taken side by side on PostgreSQL. */
+/** Transactions a batch is shared out to on PostgreSQL, so the database works on one while this process works on another. */
+const SHARED_TRANSACTIONS = 2;
+/** Chains of a batch taken side by side on PostgreSQL, each in its own transaction (`takeOneByOne`). */
 const PARALLEL_CHAINS = 4;
 /** What is read of a message for its headers (threading chains; a message over the limit). */
 const HEAD_BYTES = 64 * 1024;
 /** Messages up to this size are fetched into memory in batches; bigger ones stream to a file. */
 const IN_MEMORY_BYTES = 1024 * 1024;
+
+/** What became of a batch: the messages taken, and the first failure (which holds the mark). */
+interface BatchResult {
+  taken: Array<{ uid: number; outcome: IntakeOutcome }>;
+  failure: unknown;
+  firstFailed: number;
+}
 
 export interface PollReport {
   fetched: number;
@@ -55,6 +65,7 @@ export class MailboxPoller implements OnApplicationBootstrap {
     private readonly scheduler: SchedulerRegistry,
     private readonly files: IntakeFiles,
     private readonly settingsMemo: SettingsMemo,
+    private readonly uow: UnitOfWork,
   ) {
     this.incoming = incomingDirOf(config.dataDir);
   }
@@ -133,40 +144,86 @@ export class MailboxPoller implements OnApplicationBootstrap {
   }
 
   /**
-   * Takes a batch — chains that share no sender or thread side by side on PostgreSQL (one at a
-   * time on the embedded database, which has one connection) — then marks what was taken on the
-   * server in one command and moves the mark up to the first message that could not be taken.
+   * Takes a batch, then marks what was taken on the server in one command and moves the mark up
+   * to the first message that could not be taken. Chains (messages that share no sender or thread)
+   * are taken side by side in one transaction; if that fails as a whole — one message refused,
+   * the pieces colliding on a new person — nothing of it is kept and the batch is taken again
+   * message by message, each in its own transaction, where a failure holds up only its own chain.
    */
   private async takeBatch(client: ImapFlow, mailbox: MailboxRow, batch: Fetched[], report: PollReport): Promise<void> {
-    const taken: number[] = [];
-    let failure: unknown = null;
-    let firstFailed = Number.POSITIVE_INFINITY;
+    const chains = intakeChains(batch);
+    const result = await this.takeTogether(mailbox, batch, chains);
+    for (const { outcome } of result.taken) {
+      report.fetched += 1;
+      report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
+    }
+    // Files of messages a failed chain never reached (taken ones were moved or removed already).
+    await this.files.discard(batch.flatMap((message) => (message.file ? [message.file] : [])));
+    const taken = result.taken.map(({ uid }) => uid);
+    if (taken.length) await this.markProcessed(client, mailbox, taken);
+    const safe = batch.map((message) => message.uid).filter((uid) => uid < result.firstFailed);
+    if (safe.length) await this.mailboxes.advance(mailbox.id, Math.max(...safe));
+    if (result.failure) throw result.failure;
+  }
+
+  /**
+   * The batch in a few transactions side by side (one on the embedded database), each taking its
+   * share of the chains together; a share whose transaction failed (nothing of it was kept) is
+   * then taken message by message. Only for batches held in memory: a message streamed to a file
+   * would lose it to a failed attempt, since taking it moves the file into the store.
+   */
+  private async takeTogether(mailbox: MailboxRow, batch: Fetched[], chains: Fetched[][]): Promise<BatchResult> {
+    if (batch.some((message) => message.file)) return this.takeOneByOne(mailbox, chains);
+    const takeChain = async (chain: Fetched[]) => {
+      const taken: BatchResult['taken'] = [];
+      for (const message of chain) taken.push({ uid: message.uid, outcome: await this.intake.take(mailbox, message) });
+      return taken;
+    };
+    const count = this.config.embedded ? 1 : Math.min(SHARED_TRANSACTIONS, chains.length);
+    const shares = Array.from({ length: count }, (_, at) => chains.filter((_, index) => index % count === at));
+    const results = await Promise.all(
+      shares.map(async (share): Promise<BatchResult> => {
+        try {
+          const taken = await this.uow.together(share.map((chain) => () => takeChain(chain)), this.config.embedded ? 1 : share.length);
+          return { taken: taken.flat(), failure: null, firstFailed: Number.POSITIVE_INFINITY };
+        } catch (error) {
+          this.log.debug(`${mailbox.name}: chains taken together failed (${(error as Error).message}); taking them message by message`);
+          return this.takeOneByOne(mailbox, share);
+        }
+      }),
+    );
+    return {
+      taken: results.flatMap((result) => result.taken),
+      failure: results.find((result) => result.failure)?.failure ?? null,
+      firstFailed: Math.min(...results.map((result) => result.firstFailed)),
+    };
+  }
+
+  /**
+   * Each message in its own transaction, chains side by side on PostgreSQL (one at a time on the
+   * embedded database, which has one connection). A message that fails stops its chain: the rest
+   * of it waits for the next poll, in order.
+   */
+  private async takeOneByOne(mailbox: MailboxRow, chains: Fetched[][]): Promise<BatchResult> {
+    const result: BatchResult = { taken: [], failure: null, firstFailed: Number.POSITIVE_INFINITY };
     const runChain = async (chain: Fetched[]) => {
       for (const message of chain) {
         try {
-          const outcome = await this.intake.take(mailbox, message);
-          report.fetched += 1;
-          report.outcomes[outcome.status] = (report.outcomes[outcome.status] ?? 0) + 1;
-          taken.push(message.uid);
+          result.taken.push({ uid: message.uid, outcome: await this.intake.take(mailbox, message) });
         } catch (error) {
-          failure ??= error;
-          firstFailed = Math.min(firstFailed, message.uid);
-          return; // the rest of this chain waits for the next poll, in order
+          result.failure ??= error;
+          result.firstFailed = Math.min(result.firstFailed, message.uid);
+          return;
         }
       }
     };
-    const waiting = intakeChains(batch);
+    const waiting = [...chains];
     const width = this.config.embedded ? 1 : PARALLEL_CHAINS;
     const worker = async () => {
       for (let chain = waiting.shift(); chain; chain = waiting.shift()) await runChain(chain);
     };
     await Promise.all(Array.from({ length: Math.min(width, waiting.length) }, worker));
-    // Files of messages a failed chain never reached (taken ones were moved or removed already).
-    await this.files.discard(batch.flatMap((message) => (message.file ? [message.file] : [])));
-    if (taken.length) await this.markProcessed(client, mailbox, taken);
-    const safe = batch.map((message) => message.uid).filter((uid) => uid < firstFailed);
-    if (safe.length) await this.mailboxes.advance(mailbox.id, Math.max(...safe));
-    if (failure) throw failure;
+    return result;
   }
 
   /** The files of a batch fetched ahead that will not be taken now (the poll stopped before it). */

@@ -239,6 +239,7 @@ export class TicketRepository {
        )
        SELECT id FROM changed`,
       [id, ref],
+      'ticket-search-refresh',
     );
   }
 

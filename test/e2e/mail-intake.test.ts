@@ -10,6 +10,8 @@ import { MailboxPoller } from '../../src/email/mailbox-poller';
 import { CatalogueService } from '../../src/catalogue/catalogue.service';
 import { CustomFieldsService } from '../../src/tickets/fields/custom-fields.service';
 import { MailboxService } from '../../src/email/mailbox.service';
+import { HookBus } from '../../src/kernel/hooks/hook-bus';
+import { MAX_BODY } from '../../src/tickets/ticket.service';
 import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
 import { startDovecot, type DovecotServer } from '../harness/dovecot';
 import { startSmtpReceiver, type SmtpReceiver } from '../harness/smtp';
@@ -44,6 +46,7 @@ describe('mail intake', () => {
   let smtp: SmtpReceiver;
   let app: TestApp;
   let mailboxId: string;
+  let admin: Awaited<ReturnType<AuthService['createAdmin']>>;
   const db = () => app.boot.database.dataSource;
   const poll = async (target: TestApp = app) => (await target.app.get(MailboxPoller).poll(mailboxId))!;
   const deliver = (raw: string) => dovecot.deliver(MAILBOX_USER, raw);
@@ -53,7 +56,7 @@ describe('mail intake', () => {
     dovecot = await startDovecot([{ user: MAILBOX_USER, password: MAILBOX_PASSWORD }]);
     smtp = await startSmtpReceiver();
     app = await startTestApp('postgres', { MAIL__SMTP_HOST: '127.0.0.1', MAIL__SMTP_PORT: String(smtp.port), MAIL__POLL_SECONDS: '3600', MAIL__INTAKE_POLL_SECONDS: '0', APP_URL: 'http://desk.example.test' });
-    const admin = await app.app.get(AuthService).createAdmin('intake-admin', PASSWORD);
+    admin = await app.app.get(AuthService).createAdmin('intake-admin', PASSWORD);
     await app.app.get(UserAdminService).create({ username: 'agent', displayName: 'Агент', email: 'agent@desk.example', roles: ['agent'], password: PASSWORD });
     await app.app.get(UserAdminService).create({ username: 'boss', displayName: 'Начальник', email: 'boss@client.example', roles: ['requester'] });
     const group = await app.app.get(WorkGroupService).create(admin, { name: 'Mail desk', active: true });
@@ -185,6 +188,38 @@ describe('mail intake', () => {
       deliver(message({ from: `side${round}@client.example`, subject: `Ещё по [INC-${number}]`, body: 'И ещё' }));
       deliver(message({ from: `other${round}@else.example`, subject: `Чужое [INC-${number}]`, body: 'Новое' }));
       expect(await Promise.race([poll(), stalled(20_000)])).toMatchObject({ fetched: 3, outcomes: { reply: 2, ticket: 1 } });
+    }
+  });
+
+  it('takes a batch together, and again message by message when one message is refused: each once, assigned in turn', async () => {
+    // A batch is shared out to two transactions, each taking its chains together. One message is
+    // refused by the ticket rules (a plugin made its body too long), which fails its transaction as
+    // a whole: those messages are then taken one by one, and the refused one is quarantined.
+    const groups = app.app.get(WorkGroupService);
+    await app.app.get(UserAdminService).create({ username: 'agent2', displayName: 'Агент 2', email: 'agent2@desk.example', roles: ['agent'], password: PASSWORD });
+    await groups.addMember(admin, (await db().query(`SELECT id FROM work_groups WHERE name = 'Mail desk'`))[0].id, 'agent2');
+    await db().query(`UPDATE work_groups SET assignment_mode = 'round_robin' WHERE name = 'Mail desk'`);
+    const off = app.app.get(HookBus).addFilter('email.inbound.ticket_data', (data, { sender }) => (sender === 'refused@client.example' ? { ...data, html: 'x'.repeat(MAX_BODY + 1) } : data));
+    try {
+      await poll(); // the mailbox is started (when this test runs alone)
+      for (let i = 0; i < 6; i += 1) deliver(message({ from: `turn${i}@client.example`, subject: `По очереди ${i}`, cc: i % 2 === 0 ? 'colleague@else.example' : undefined }));
+      deliver(message({ from: 'refused@client.example', subject: 'Слишком длинное' }));
+      expect((await poll()).outcomes).toEqual({ ticket: 6, quarantined: 1 });
+      expect(await db().query(`SELECT status, reason FROM inbound_messages WHERE sender = 'refused@client.example'`)).toEqual([{ status: 'quarantined', reason: 'refused:body_too_long' }]);
+      const made = await db().query(
+        `SELECT t.subject, a.username AS assignee, (SELECT count(*)::int FROM ticket_watchers w JOIN users u ON u.id = w.user_id WHERE w.ticket_id = t.id AND u.email = 'colleague@else.example') AS colleague
+           FROM tickets t JOIN users a ON a.id = t.assignee_id WHERE t.subject LIKE 'По очереди %' ORDER BY t.number`,
+      );
+      expect(made.map((row: { subject: string }) => row.subject).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `По очереди ${i}`));
+      // Round robin over two agents: they alternate, however the tickets were shared out.
+      expect(made.map((row: { assignee: string }, at: number) => row.assignee === made[at % 2].assignee)).toEqual([true, true, true, true, true, true]);
+      expect(made[0].assignee).not.toBe(made[1].assignee);
+      expect(made.filter((row: { colleague: number }) => row.colleague === 1)).toHaveLength(3);
+      expect(await db().query(`SELECT count(*)::int AS n FROM users WHERE email = 'colleague@else.example'`)).toEqual([{ n: 1 }]);
+      expect(await db().query(`SELECT count(*)::int AS n FROM inbound_messages WHERE subject LIKE 'По очереди %'`)).toEqual([{ n: 6 }]);
+    } finally {
+      off();
+      await db().query(`UPDATE work_groups SET assignment_mode = 'manual' WHERE name = 'Mail desk'`);
     }
   });
 

@@ -118,6 +118,70 @@ describe.each(backends)('database on $name', ({ name, env }) => {
     expect(await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'w-kept%'`)).toEqual([]);
   });
 
+  it('takes pieces of work together in one transaction, results in order', async () => {
+    const transactionOf = () => uow.manager().query(`SELECT txid_current()::text AS id`).then((rows: Array<{ id: string }>) => rows[0]!.id);
+    const pieces = Array.from({ length: 5 }, (_, i) => async () => {
+      await uow.write(`INSERT INTO app_settings (key, value) VALUES ($1, '"t"')`, [`together-${i}`]);
+      return { i, tx: await transactionOf() };
+    });
+    const results = await uow.together(pieces);
+    expect(results.map((result) => result.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(new Set(results.map((result) => result.tx)).size).toBe(1);
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM app_settings WHERE key LIKE 'together-%'`)).toEqual([{ n: 5 }]);
+  });
+
+  it('keeps nothing of pieces taken together when one fails, even when it caught the error of its nested transaction', async () => {
+    const undone: string[] = [];
+    const failing = uow.together([
+      async () => {
+        await uow.manager().query(`INSERT INTO app_settings (key, value) VALUES ('piece-kept-not', '"a"')`);
+        uow.afterRollback(() => undone.push('file of the first piece'));
+      },
+      async () => {
+        throw new Error('second piece refused');
+      },
+    ]);
+    await expect(failing).rejects.toThrow('second piece refused');
+    expect(undone).toEqual(['file of the first piece']);
+    // A piece that catches its nested transaction's refusal and goes on cannot keep the rest of
+    // that nested work out of the shared transaction: the whole is refused instead.
+    const caught = uow.together([
+      async () => {
+        await uow.transaction(async (tx) => {
+          await tx.query(`INSERT INTO app_settings (key, value) VALUES ('piece-kept-not-either', '"b"')`);
+          throw new Error('nested refusal');
+        }).catch(() => 'quarantined instead');
+        await uow.manager().query(`INSERT INTO app_settings (key, value) VALUES ('piece-kept-not-too', '"c"')`);
+      },
+    ]);
+    await expect(caught).rejects.toThrow('nested refusal');
+    expect(await db.dataSource.query(`SELECT key FROM app_settings WHERE key LIKE 'piece-kept%'`)).toEqual([]);
+    await uow.transaction(async () => uow.afterRollback(() => undone.push('committed work'))); // not undone
+    expect(undone).toEqual(['file of the first piece']);
+  });
+
+  it('keeps pieces that take the same name apart: one runs its part after the other ends', async () => {
+    const seen: string[] = [];
+    const piece = (name: string) => async () => {
+      seen.push(`${name} asks`);
+      await uow.exclusive('queue:1');
+      seen.push(`${name} holds`);
+      await uow.manager().query(`SELECT pg_sleep(0.01)`);
+      seen.push(`${name} ends`);
+    };
+    await uow.together([piece('a'), piece('b')]);
+    expect(seen).toEqual(['a asks', 'b asks', 'a holds', 'a ends', 'b holds', 'b ends']);
+    // Outside pieces it does nothing: the database's lock keeps transactions apart.
+    await expect(uow.transaction(() => uow.exclusive('queue:1'))).resolves.toBeUndefined();
+  });
+
+  it('runs a statement prepared by name as often as asked, in and out of a transaction', async () => {
+    const sql = `SELECT $1::int * 2 AS doubled`;
+    expect(await uow.query(sql, [21], 'test-doubled')).toEqual([{ doubled: 42 }]);
+    expect(await uow.transaction(() => uow.query(sql, [4], 'test-doubled'))).toEqual([{ doubled: 8 }]);
+    expect(await uow.together([() => uow.query(sql, [5], 'test-doubled'), () => uow.query(sql, [6], 'test-doubled')])).toEqual([[{ doubled: 10 }], [{ doubled: 12 }]]);
+  });
+
   it('serves as many concurrent queries as the pool holds', async () => {
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => db.dataSource.query('SELECT $1::int AS n, pg_sleep(0.02)', [i])));
     expect(results.map((rows) => rows[0].n)).toEqual(Array.from({ length: 12 }, (_, i) => i));

@@ -160,6 +160,9 @@ export class WorkGroupService {
    * transaction so two tickets arriving together cannot both take the same turn.
    */
   async assignmentContext(groupId: string): Promise<{ mode: AssignmentMode; lastAssignedId: string | null; memberIds: string[] }> {
+    // Held to the end of the transaction (or of the piece, where tickets are made side by side):
+    // the next pick sees this one's ticket in the load and its name as the last assigned.
+    await this.uow.exclusive(`work-group:${groupId}`);
     const group = await this.repo.lockById(groupId);
     if (!group) return { mode: 'manual', lastAssignedId: null, memberIds: [] };
     return {

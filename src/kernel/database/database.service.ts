@@ -158,7 +158,9 @@ export class DatabaseService extends DataSourceProvider {
       logging: false,
       // Pipelined connections (real PostgreSQL only; the embedded server takes one statement at a
       // time) let a transaction send writes without waiting for each answer: see UnitOfWork.write.
-      extra: { max: poolSize, connectionTimeoutMillis: 5000, pipeline: !this.embedded },
+      // The few statements prepared by name (UnitOfWork.query) keep one plan for good: they are
+      // looked up by key, and planning them anew each time is what naming them is meant to save.
+      extra: { max: poolSize, connectionTimeoutMillis: 5000, pipeline: !this.embedded, ...(this.embedded ? {} : { options: '-c plan_cache_mode=force_generic_plan' }) },
     };
     if (this.embedded) {
       return {

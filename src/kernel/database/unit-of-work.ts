@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PieceLocks } from './piece-locks';
 
 /** Where a unit of work finds its data source; DatabaseService implements it (and tests fake it). */
 export abstract class DataSourceProvider {
@@ -13,10 +14,24 @@ export abstract class DataSourceProvider {
 export interface TransactionFrame {
   readonly manager: EntityManager;
   readonly afterCommit: Array<() => void>;
+  /** Undoes what the transaction did outside the database (files moved into place) when it rolls back. */
+  readonly afterRollback: Array<() => void>;
   /** Writes sent without waiting (`write`); each settles, and a failed one records itself below. */
   readonly inFlight: Array<Promise<void>>;
   /** The first of those writes that failed: the transaction's real cause of failure. */
   failure?: unknown;
+  /** Set while pieces of work share the transaction (`together`): the names they hold. */
+  pieces?: PieceLocks;
+}
+
+/** A node-postgres client or pool, asked to run a named (prepared) statement. */
+interface NamedQueries {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** A piece of work run by `together`: the releases of the names it holds. */
+interface Piece {
+  readonly releases: Map<string, () => void>;
 }
 
 /**
@@ -28,6 +43,7 @@ export interface TransactionFrame {
 @Injectable()
 export class UnitOfWork {
   private readonly frames = new AsyncLocalStorage<TransactionFrame>();
+  private readonly pieces = new AsyncLocalStorage<Piece>();
   /** Connections whose writes are held for the current turn (see holdPacket). */
   private readonly held = new WeakSet<Writable>();
 
@@ -50,17 +66,18 @@ export class UnitOfWork {
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.frames.getStore();
-    if (open) return work(open.manager);
+    if (open) return open.pieces ? this.joinShared(open, work) : work(open.manager);
     let frame: TransactionFrame | undefined;
     let result: T;
     try {
       result = await this.source.dataSource.transaction((manager) => {
-        const opened: TransactionFrame = { manager, afterCommit: [], inFlight: [] };
+        const opened: TransactionFrame = { manager, afterCommit: [], afterRollback: [], inFlight: [] };
         frame = opened;
         return this.frames.run(opened, () => work(manager));
       });
     } catch (error) {
       await Promise.all(frame?.inFlight ?? []);
+      frame?.afterRollback.forEach((callback) => callback());
       // A statement after a failed write fails only because the transaction is aborted.
       throw frame?.failure ?? error;
     }
@@ -68,10 +85,101 @@ export class UnitOfWork {
     // wait only lets their answers be read). If one failed, PostgreSQL answered the COMMIT by
     // rolling back: the work did not happen.
     await Promise.all(frame?.inFlight ?? []);
-    if (frame?.failure !== undefined) throw frame.failure;
+    if (frame?.failure !== undefined) {
+      frame.afterRollback.forEach((callback) => callback());
+      throw frame.failure;
+    }
     const callbacks = frame?.afterCommit ?? [];
     this.frames.exit(() => callbacks.forEach((callback) => callback()));
     return result;
+  }
+
+  /**
+   * Runs pieces of work side by side in one transaction, at most `width` at a time, and returns
+   * their results in order. It is for many small independent jobs (the messages of a mail batch):
+   * they share one BEGIN and COMMIT, and on a pipelined connection the statements the pieces send
+   * in one turn of the event loop leave in one packet, so N pieces cost about the round trips of one.
+   * It is all or nothing: if any piece fails — even one that catches the error of a nested
+   * `transaction()` and goes on, since that nested work cannot be rolled back alone — nothing is
+   * kept and this throws the first error; the caller then takes the pieces one by one.
+   * Pieces that would take a row lock take a name with `exclusive` too.
+   */
+  async together<T>(pieces: ReadonlyArray<() => Promise<T>>, width = pieces.length): Promise<T[]> {
+    if (this.frames.getStore()) throw new Error('together() opens its own transaction');
+    return this.transaction(async (manager) => {
+      const frame = this.frames.getStore()!;
+      frame.pieces = new PieceLocks();
+      const release = this.pipelined() ? this.holdEveryStatement(manager) : () => undefined;
+      try {
+        const results = new Array<T>(pieces.length);
+        let next = 0;
+        let failed = false;
+        const worker = async () => {
+          while (!failed && next < pieces.length) {
+            const at = next++;
+            results[at] = await this.asPiece(pieces[at]!).catch((error: unknown) => {
+              failed = true;
+              frame.failure ??= error;
+              throw error;
+            });
+          }
+        };
+        const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(width, pieces.length)) }, worker));
+        if (failed || frame.failure !== undefined) throw frame.failure ?? (settled.find((one) => one.status === 'rejected') as PromiseRejectedResult).reason;
+        return results;
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /**
+   * Inside a piece of `together`, waits until no other piece holds `name`, then holds it until
+   * this piece ends — what a row lock would do between separate transactions. Elsewhere it does
+   * nothing: the database's own lock keeps transactions apart.
+   */
+  async exclusive(name: string): Promise<void> {
+    const locks = this.frames.getStore()?.pieces;
+    const piece = this.pieces.getStore();
+    if (!locks || !piece || piece.releases.has(name)) return;
+    piece.releases.set(name, await locks.take(name));
+  }
+
+  private async asPiece<T>(work: () => Promise<T>): Promise<T> {
+    const piece: Piece = { releases: new Map() };
+    try {
+      return await this.pieces.run(piece, work);
+    } finally {
+      piece.releases.forEach((release) => release());
+    }
+  }
+
+  /** A nested transaction in a shared one: its failure fails the whole, even when caught. */
+  private async joinShared<T>(open: TransactionFrame, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await work(open.manager);
+    } catch (error) {
+      open.failure ??= error;
+      throw error;
+    }
+  }
+
+  /**
+   * Makes every statement of the transaction hold the connection's packet for the turn (as
+   * `write` does for its own), so the statements of pieces running side by side share system
+   * calls. Returns the undo.
+   */
+  private holdEveryStatement(manager: EntityManager): () => void {
+    const runner = manager.queryRunner as unknown as { query: (...args: unknown[]) => Promise<unknown> } | undefined;
+    if (!runner) return () => undefined;
+    const query = runner.query;
+    runner.query = (...args: unknown[]) => {
+      this.holdPacket(manager);
+      return query.apply(runner, args);
+    };
+    return () => {
+      runner.query = query;
+    };
   }
 
   /**
@@ -82,21 +190,37 @@ export class UnitOfWork {
    * in one packet together with the statement that waits after them. Elsewhere it is simply awaited.
    * This saves a round trip and a system call per write, which are most of a small write's cost.
    */
-  async write(sql: string, params: unknown[]): Promise<void> {
+  async write(sql: string, params: unknown[], prepared?: string): Promise<void> {
     const open = this.frames.getStore();
     if (!open || !this.pipelined()) {
-      await this.manager().query(sql, params);
+      await this.query(sql, params, prepared);
       return;
     }
     this.holdPacket(open.manager);
     open.inFlight.push(
-      open.manager.query(sql, params).then(
+      this.query(sql, params, prepared).then(
         () => undefined,
         (error: unknown) => {
           open.failure ??= error;
         },
       ),
     );
+  }
+
+  /**
+   * Runs a statement, in the open transaction if there is one. Given a name (`prepared`), the
+   * statement is prepared under it on each connection the first time and only executed after:
+   * PostgreSQL neither parses nor plans it again. That is for a long statement run for every ticket
+   * (the search vector, the people to notify), whose planning costs more than its running; its text
+   * must never change under the name. The embedded database takes it as a plain statement.
+   */
+  async query<T = unknown>(sql: string, params: unknown[], prepared?: string): Promise<T[]> {
+    if (!prepared || !this.pipelined()) return this.manager().query(sql, params);
+    const open = this.frames.getStore();
+    const runner = open?.manager.queryRunner as unknown as { databaseConnection?: NamedQueries } | undefined;
+    const client = runner?.databaseConnection ?? (this.source.dataSource.driver as unknown as { master: NamedQueries }).master;
+    if (open) this.holdPacket(open.manager);
+    return (await client.query({ name: prepared, text: sql, values: params })).rows as T[];
   }
 
   /**
@@ -130,6 +254,14 @@ export class UnitOfWork {
     const open = this.frames.getStore();
     if (!open) throw new Error(`lockForTransaction("${name}") needs an open transaction`);
     await open.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+  }
+
+  /**
+   * Runs `callback` if the open transaction rolls back (and not at all when none is open): for
+   * what it did outside the database, such as a file moved into place.
+   */
+  afterRollback(callback: () => void): void {
+    this.frames.getStore()?.afterRollback.push(callback);
   }
 
   /**

@@ -3,6 +3,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../kernel/config/config.service';
+import { UnitOfWork } from '../../kernel/database/unit-of-work';
 import { incomingDirOf } from '../../kernel/web/multipart';
 
 /**
@@ -14,7 +15,10 @@ import { incomingDirOf } from '../../kernel/web/multipart';
 export class AttachmentStore {
   readonly root: string;
 
-  constructor(config: ConfigService) {
+  constructor(
+    config: ConfigService,
+    private readonly uow: UnitOfWork,
+  ) {
     this.root = join(config.dataDir, 'attachments');
     mkdirSync(incomingDirOf(config.dataDir), { recursive: true });
   }
@@ -24,9 +28,13 @@ export class AttachmentStore {
     return join(this.root, id.slice(0, 2), id);
   }
 
-  /** Moves a parked upload to its place under the attachment's id. */
+  /**
+   * Moves a parked upload to its place under the attachment's id. If the transaction it is claimed
+   * in rolls back, no row will ever name the file: it is removed then.
+   */
   async claim(tempPath: string, id: string): Promise<void> {
     const target = this.pathOf(id);
+    this.uow.afterRollback(() => void this.remove(id));
     // The folder is made only when the move finds it missing: one system call per file, not two.
     await rename(tempPath, target).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;

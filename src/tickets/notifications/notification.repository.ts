@@ -60,7 +60,7 @@ export class NotificationRepository {
    * group's lead, and the people mentioned.
    */
   candidates(ticketId: string, event: NotifyEvent, wanted: { group: boolean; lead: boolean }, mentionedIds: readonly string[]): Promise<CandidateRow[]> {
-    return this.query(
+    return this.uow.query(
       `WITH t AS (SELECT requester_id, assignee_id, group_id, mailbox_id FROM tickets WHERE id = $1),
             related (user_id, role) AS (
               SELECT requester_id, 'requester' FROM t
@@ -76,6 +76,7 @@ export class NotificationRepository {
          FROM related r JOIN users u ON u.id = r.user_id
         GROUP BY u.id`,
       [ticketId, mentionedIds, wanted.group, wanted.lead, event],
+      'notification-candidates',
     );
   }
 
