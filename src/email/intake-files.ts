@@ -23,6 +23,8 @@ const MAX_TNEF_BYTES = 50 * 1024 * 1024;
  */
 export class OriginalMessage {
   private parked: string | null;
+  /** Files of this message the store took (renamed away): nothing is left to remove of them. */
+  readonly moved = new Set<string>();
 
   constructor(
     private readonly park: (content: Buffer) => Promise<string>,
@@ -60,6 +62,11 @@ export class OriginalMessage {
   /** The file, if one was written (to remove when nothing took it). */
   get parkedFile(): string | null {
     return this.parked;
+  }
+
+  /** What is still parked of the message and its parts once it is done: to remove. */
+  leftovers(parts: readonly { tempPath: string }[]): string[] {
+    return [...(this.parked ? [this.parked] : []), ...parts.map((part) => part.tempPath)].filter((path) => !this.moved.has(path));
   }
 }
 
@@ -118,9 +125,16 @@ export class IntakeFiles {
     return { uploads };
   }
 
+  /** Notes that a ticket took these uploads of the message: the store moved their files away. */
+  taken(original: OriginalMessage, sent: SentFiles): void {
+    for (const upload of sent.uploads) original.moved.add(upload.tempPath);
+  }
+
   /** Keeps the original of a message that made no ticket, for the administrators' log. */
   async keepOriginal(original: OriginalMessage, inboundId: string): Promise<void> {
-    await this.store.claim(await original.file(), inboundId);
+    const file = await original.file();
+    await this.store.claim(file, inboundId);
+    original.moved.add(file);
     await this.uow.manager().query(`WITH kept AS (UPDATE inbound_messages SET raw_file_id = $1 WHERE id = $1 RETURNING 1) SELECT 1 FROM kept`, [inboundId]);
   }
 

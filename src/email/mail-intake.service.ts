@@ -85,7 +85,7 @@ export class MailIntakeService {
       }
       return await this.takeParsed(mailbox, parsed, original, source);
     } finally {
-      await this.files.discard([...(original.parkedFile ? [original.parkedFile] : []), ...(parsed?.attachments.map((part) => part.tempPath) ?? [])]);
+      await this.files.discard(original.leftovers(parsed?.attachments ?? []));
     }
   }
 
@@ -178,6 +178,7 @@ export class MailIntakeService {
     if (ticket) {
       const reply = await this.hooks.applyFilters('email.inbound.reply_data', { html }, { mailboxId: mailbox.id, sender, ticketId: ticket.id });
       await this.tickets.addMessage(ticket, actor, { kind: 'reply', html: cleanHtml(reply.html), quiet: verdict.quiet }, 'mail', sent);
+      this.files.taken(original, sent);
       await this.senders.watchCopies(mailbox, parsed, ticket.id, author, verdict.quiet);
       return { status: 'reply', ticketId: ticket.id, ref: ticket.ref };
     }
@@ -190,6 +191,7 @@ export class MailIntakeService {
       sent,
       { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet, requester: author },
     );
+    this.files.taken(original, sent);
     await this.senders.watchCopies(mailbox, parsed, created.id, author, verdict.quiet);
     return { status: 'ticket', ticketId: created.id, ref: created.ref };
   }
