@@ -11,8 +11,8 @@ import { createDatabase, startPostgres } from '../test/harness/postgres';
 
 /*
  * Mail intake throughput: a Dovecot mailbox of BENCH_MESSAGES (5,000) varied messages read into
- * tickets by the real poller, against the raw rate of the same fetch (imapflow, batches of 20)
- * and parse (mailparser) with no database at all. Then one message with a 25 MB attachment, with
+ * tickets by the real poller, against the raw rate of the same fetch (imapflow, batches of 100 as
+ * the poller's) and parse (mailparser) with no database at all. Then one message with a 25 MB attachment, with
  * the process's memory sampled while it is taken.
  */
 
@@ -29,6 +29,9 @@ function varied(i: number): string {
   return `From: sender${i % 400}@client${i % 30}.example\r\nTo: ${BOX}\r\nSubject: Заявка ${i}\r\nMessage-ID: <bench-${i}@client.example>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0300\r\nMIME-Version: 1.0\r\n${kinds[i % kinds.length]!()}`;
 }
 
+/** Messages a fetch round trip, as the poller fetches them. */
+const RAW_BATCH = 100;
+
 async function rawRate(port: number, count: number): Promise<number> {
   const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: BOX, pass: PASSWORD }, logger: false });
   await client.connect();
@@ -36,9 +39,9 @@ async function rawRate(port: number, count: number): Promise<number> {
   const started = process.hrtime.bigint();
   try {
     const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
-    for (let at = 0; at < uids.length; at += 20) {
+    for (let at = 0; at < uids.length; at += RAW_BATCH) {
       const sources: Buffer[] = [];
-      for await (const message of client.fetch(uids.slice(at, at + 20).join(','), { uid: true, source: true }, { uid: true })) if (message.source) sources.push(message.source);
+      for await (const message of client.fetch(uids.slice(at, at + RAW_BATCH).join(','), { uid: true, source: true }, { uid: true })) if (message.source) sources.push(message.source);
       for (const source of sources) await simpleParser(source);
     }
   } finally {

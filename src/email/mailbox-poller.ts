@@ -10,7 +10,7 @@ import { imapClient, imapErrorText } from './imap-connection';
 import { MailIntakeService, type IntakeOutcome } from './mail-intake.service';
 import { MailboxRepository, type MailboxRow } from './mailbox.repository';
 import { MailboxService } from './mailbox.service';
-import { syncPlan } from './mailbox-sync';
+import { batchLength, syncPlan } from './mailbox-sync';
 import { intakeChains, type Fetched } from './intake-chains';
 import { IntakeFiles } from './intake-files';
 import { incomingDirOf } from '../kernel/web/multipart';
@@ -19,8 +19,14 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-/** Messages fetched per round trip; a batch is taken, then marked, then the mark moves on. */
-const BATCH = 20;
+/**
+ * Messages fetched per round trip at most; a batch is taken, then marked, then the mark moves on.
+ * Bigger batches share more round trips to the database (see takeTogether): measured with 20, 40,
+ * 60, 100 and 200, a hundred took the most messages a second.
+ */
+const BATCH = 100;
+/** Mail a batch holds in memory at most (with the next batch fetched ahead, twice this). */
+const BATCH_BYTES = 16 * 1024 * 1024;
 /** Transactions a batch is shared out to on PostgreSQL, so the database works on one while this process works on another. */
 const SHARED_TRANSACTIONS = 2;
 /** Chains of a batch taken side by side on PostgreSQL, each in its own transaction (`takeOneByOne`). */
@@ -29,6 +35,12 @@ const PARALLEL_CHAINS = 4;
 const HEAD_BYTES = 64 * 1024;
 /** Messages up to this size are fetched into memory in batches; bigger ones stream to a file. */
 const IN_MEMORY_BYTES = 1024 * 1024;
+
+/** A batch as fetched, and how many UIDs of its window it covers (some may have vanished). */
+interface FetchedBatch {
+  batch: Fetched[];
+  consumed: number;
+}
 
 /** What became of a batch: the messages taken, and the first failure (which holds the mark). */
 interface BatchResult {
@@ -121,9 +133,10 @@ export class MailboxPoller implements OnApplicationBootstrap {
           return fetching;
         };
         let ahead = fetchFrom(0);
-        for (let start = 0; ahead; start += BATCH) {
-          const batch = await ahead;
-          ahead = fetchFrom(start + BATCH);
+        for (let start = 0; ahead; ) {
+          const { batch, consumed } = await ahead;
+          start += consumed;
+          ahead = fetchFrom(start);
           // A batch is taken under one reading of the settings (workflow, routing rules, fields).
           await this.settingsMemo.hold(() => this.takeBatch(client, mailbox, batch, report)).catch(async (error: unknown) => {
             await this.discardFetched(ahead);
@@ -227,9 +240,9 @@ export class MailboxPoller implements OnApplicationBootstrap {
   }
 
   /** The files of a batch fetched ahead that will not be taken now (the poll stopped before it). */
-  private async discardFetched(ahead: Promise<Fetched[]> | null): Promise<void> {
-    const batch = await ahead?.catch(() => [] as Fetched[]);
-    await this.files.discard((batch ?? []).flatMap((message) => (message.file ? [message.file] : [])));
+  private async discardFetched(ahead: Promise<FetchedBatch> | null): Promise<void> {
+    const fetched = await ahead?.catch(() => null);
+    await this.files.discard((fetched?.batch ?? []).flatMap((message) => (message.file ? [message.file] : [])));
   }
 
   /** The UIDs to read this time, by the sync plan; records a new UIDVALIDITY and starting point. */
@@ -260,14 +273,18 @@ export class MailboxPoller implements OnApplicationBootstrap {
   }
 
   /**
-   * A batch's messages in UID order: small ones fetched together into memory, bigger ones
-   * streamed one by one to a file (never held whole), and one over the limit as its first bytes
-   * only, for the quarantine record.
+   * The next batch from `window` (the UIDs after the last batch, at most BATCH of them): as many
+   * messages as fit BATCH_BYTES held in memory (at least one), in UID order — small ones fetched
+   * together into memory, bigger ones streamed one by one to a file (never held whole), and one
+   * over the limit as its first bytes only, for the quarantine record. `consumed` says how many
+   * UIDs of the window it covers.
    */
-  private async fetchBatch(client: ImapFlow, uids: number[], limit: number): Promise<Fetched[]> {
+  private async fetchBatch(client: ImapFlow, window: number[], limit: number): Promise<FetchedBatch> {
     const sizes = new Map<number, number>();
-    for await (const message of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
+    for await (const message of client.fetch(window.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
     const size = (uid: number) => sizes.get(uid) ?? 0;
+    const consumed = batchLength(window.map(size), IN_MEMORY_BYTES, BATCH_BYTES);
+    const uids = window.slice(0, consumed);
     const fetched = new Map<number, Fetched>();
     const small = uids.filter((uid) => size(uid) <= IN_MEMORY_BYTES);
     if (small.length) {
@@ -287,7 +304,7 @@ export class MailboxPoller implements OnApplicationBootstrap {
       await pipeline(download.content, createWriteStream(file));
       fetched.set(uid, { uid, size: size(uid), file, head: await this.files.head(file, HEAD_BYTES) });
     }
-    return uids.filter((uid) => fetched.has(uid)).map((uid) => fetched.get(uid)!);
+    return { batch: uids.filter((uid) => fetched.has(uid)).map((uid) => fetched.get(uid)!), consumed };
   }
 
   private async markProcessed(client: ImapFlow, mailbox: MailboxRow, uids: number[]): Promise<void> {

@@ -34,3 +34,20 @@ export function syncPlan(remembered: RememberedState, server: ServerState, since
   if (remembered.uidValidity !== server.uidValidity) return { kind: 'reindex', lastUid: Math.max(0, server.uidNext - 1) };
   return { kind: 'after', afterUid: remembered.lastUid };
 }
+
+/**
+ * How many messages of a window (their sizes in UID order) the next batch takes: as many as keep
+ * the mail it holds in memory — messages up to `inMemoryBytes`; bigger ones go to files — within
+ * `budget`, and always at least one, so a batch never stalls.
+ */
+export function batchLength(sizes: readonly number[], inMemoryBytes: number, budget: number): number {
+  let held = 0;
+  let count = 0;
+  for (const size of sizes) {
+    const inMemory = size <= inMemoryBytes ? size : 0;
+    if (count > 0 && held + inMemory > budget) break;
+    held += inMemory;
+    count += 1;
+  }
+  return count;
+}

@@ -11,9 +11,9 @@ interface Scope {
 /**
  * Reads of settings tables (the workflow, the priority matrix, routing rules, custom fields,
  * notification rules) shared by everything a piece of bulk work does. Inside `hold(work)` each
- * such read's answer is kept once it has arrived and reused, so a batch of twenty messages from a
- * mailbox is taken under one set of rules and does not ask for them twenty times; outside it every
- * read goes to the database as before, so a page always shows the rules as they are now.
+ * such read's answer is kept once it has arrived and reused, so a batch of messages from a
+ * mailbox is taken under one set of rules and does not ask for them for every message; outside it
+ * every read goes to the database as before, so a page always shows the rules as they are now.
  *
  * Across transactions only answers are shared, never a read still under way: that read runs in
  * the transaction of whoever started it, and a second transaction waiting for it could wait for
