@@ -180,24 +180,25 @@ export class MailboxPoller implements OnApplicationBootstrap {
   }
 
   /**
-   * The batch in a few transactions side by side (one on the embedded database), each taking its
-   * share of the chains together; a share whose transaction failed (nothing of it was kept) is
-   * then taken message by message. Only for batches held in memory: a message streamed to a file
+   * The batch in a few transactions side by side, each taking its share of the chains together; a
+   * share whose transaction failed (nothing of it was kept) is then taken message by message.
+   * Only on PostgreSQL: the embedded database has one connection, and a long transaction there
+   * would keep every page waiting. Only for batches held in memory: a message streamed to a file
    * would lose it to a failed attempt, since taking it moves the file into the store.
    */
   private async takeTogether(mailbox: MailboxRow, batch: Fetched[], chains: Fetched[][]): Promise<BatchResult> {
-    if (batch.some((message) => message.file)) return this.takeOneByOne(mailbox, chains);
+    if (this.config.embedded || batch.some((message) => message.file)) return this.takeOneByOne(mailbox, chains);
     const takeChain = async (chain: Fetched[]) => {
       const taken: BatchResult['taken'] = [];
       for (const message of chain) taken.push({ uid: message.uid, outcome: await this.intake.take(mailbox, message) });
       return taken;
     };
-    const count = this.config.embedded ? 1 : Math.min(SHARED_TRANSACTIONS, chains.length);
+    const count = Math.min(SHARED_TRANSACTIONS, chains.length);
     const shares = Array.from({ length: count }, (_, at) => chains.filter((_, index) => index % count === at));
     const results = await Promise.all(
       shares.map(async (share): Promise<BatchResult> => {
         try {
-          const taken = await this.uow.together(share.map((chain) => () => takeChain(chain)), this.config.embedded ? 1 : share.length);
+          const taken = await this.uow.together(share.map((chain) => () => takeChain(chain)));
           return { taken: taken.flat(), failure: null, firstFailed: Number.POSITIVE_INFINITY };
         } catch (error) {
           this.log.debug(`${mailbox.name}: chains taken together failed (${(error as Error).message}); taking them message by message`);

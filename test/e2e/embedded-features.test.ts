@@ -6,24 +6,30 @@ import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
 import { OutboxService } from '../../src/kernel/mail/outbox.service';
 import { OutboxWorker } from '../../src/kernel/mail/outbox.worker';
 import { TicketService } from '../../src/tickets/ticket.service';
+import { MailboxPoller } from '../../src/email/mailbox-poller';
+import { MailboxService } from '../../src/email/mailbox.service';
+import { startDovecot, type DovecotServer } from '../harness/dovecot';
 import { startSmtpReceiver, type SmtpReceiver } from '../harness/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // The default install runs on the embedded database (PGlite, one backend session): the same
 // features must work there — tickets with search and automatic assignment, the outbox worker,
-// and the once-per-period job claim.
+// mail intake, and the once-per-period job claim.
 
 describe('identity, mail and tickets on the embedded database', () => {
   let smtp: SmtpReceiver;
+  let dovecot: DovecotServer;
   let app: TestApp;
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
+    dovecot = await startDovecot([{ user: 'help@embedded.example', password: 'embedded imap secret' }]);
     app = await startTestApp('embedded', { MAIL__SMTP_HOST: '127.0.0.1', MAIL__SMTP_PORT: String(smtp.port), MAIL__POLL_SECONDS: '3600', LDAP__SYNC_MINUTES: '0' });
   });
   afterAll(async () => {
     await app?.stop();
     await smtp?.stop();
+    await dovecot?.stop();
   });
 
   it('registers, assigns round-robin and finds tickets', async () => {
@@ -52,6 +58,20 @@ describe('identity, mail and tickets on the embedded database', () => {
     expect(await app.app.get(OutboxWorker).deliverDue()).toBe(1);
     const [message] = await smtp.waitFor(1);
     expect(message!.mail.subject).toBe('Ваше посилання для входу');
+  });
+
+  it('takes mail into tickets and replies, each message once', async () => {
+    const mailboxId = await app.app.get(MailboxService).create({ name: 'Help', address: 'help@embedded.example', host: '127.0.0.1', port: dovecot.port, security: 'none', username: 'help@embedded.example', secret: 'embedded imap secret' });
+    const poll = async () => (await app.app.get(MailboxPoller).poll(mailboxId))!;
+    await poll(); // the mailbox starts here
+    const mail = (from: string, subject: string, cc = '') =>
+      `From: ${from}\r\nTo: help@embedded.example\r\n${cc ? `Cc: ${cc}\r\n` : ''}Subject: ${subject}\r\nMessage-ID: <${subject.length}.${from}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nТекст\r\n`;
+    dovecot.deliverMany('help@embedded.example', [mail('olga@client.example', 'Принтер', 'boss@client.example'), mail('ivan@client.example', 'Scanner'), mail('ivan@client.example', 'Scanner')]);
+    expect((await poll()).outcomes).toEqual({ ticket: 2, duplicate: 1 });
+    const [{ number }] = await app.boot.database.dataSource.query(`SELECT number FROM tickets WHERE subject = 'Принтер'`);
+    dovecot.deliverMany('help@embedded.example', [mail('olga@client.example', `RE: [INC-${number}] Принтер ещё`)]);
+    expect((await poll()).outcomes).toEqual({ reply: 1 });
+    expect(await app.boot.database.dataSource.query(`SELECT u.email FROM ticket_watchers w JOIN users u ON u.id = w.user_id JOIN tickets t ON t.id = w.ticket_id WHERE t.number = $1`, [number])).toEqual([{ email: 'boss@client.example' }]);
   });
 
   it('claims a periodic job once per period', async () => {
