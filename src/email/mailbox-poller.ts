@@ -159,9 +159,9 @@ export class MailboxPoller implements OnApplicationBootstrap {
   /**
    * Takes a batch, then marks what was taken on the server in one command and moves the mark up
    * to the first message that could not be taken. Chains (messages that share no sender or thread)
-   * are taken side by side in one transaction; if that fails as a whole — one message refused,
-   * the pieces colliding on a new person — nothing of it is kept and the batch is taken again
-   * message by message, each in its own transaction, where a failure holds up only its own chain.
+   * are taken side by side in shared transactions (`takeTogether`); if one fails as a whole — one
+   * message refused, two chains registering the same new person — nothing of it is kept and its
+   * chains are taken again message by message, where a failure holds up only its own chain.
    */
   private async takeBatch(client: ImapFlow, mailbox: MailboxRow, batch: Fetched[], report: PollReport): Promise<void> {
     const chains = intakeChains(batch);
