@@ -6,14 +6,18 @@ import { simpleParser } from 'mailparser';
 import { start } from '../src/kernel/boot/start';
 import { MailboxPoller } from '../src/email/mailbox-poller';
 import { MailboxService } from '../src/email/mailbox.service';
+import { AuthService } from '../src/identity/auth.service';
+import { WorkGroupService } from '../src/identity/groups/work-group.service';
+import { UserAdminService } from '../src/identity/user-admin.service';
 import { startDovecot } from '../test/harness/dovecot';
 import { createDatabase, startPostgres } from '../test/harness/postgres';
 
 /*
  * Mail intake throughput: a Dovecot mailbox of BENCH_MESSAGES (5,000) varied messages read into
  * tickets by the real poller, against the raw rate of the same fetch (imapflow, batches of 100 as
- * the poller's) and parse (mailparser) with no database at all. Then one message with a 25 MB attachment, with
- * the process's memory sampled while it is taken.
+ * the poller's) and parse (mailparser) with no database at all; then as many again for a default
+ * group that assigns in turn. Then one message with a 25 MB attachment, with the process's memory
+ * sampled while it is taken.
  */
 
 const BOX = 'bench@desk.example';
@@ -66,12 +70,29 @@ export async function benchMailIntake(log: (line: string) => void = (line) => pr
     log(`${count} messages in the mailbox; raw fetch + parse…`);
     const raw = await rawRate(dovecot.port, count);
     log(`raw: ${raw.toFixed(0)} messages/s; intake…`);
-    const started = process.hrtime.bigint();
-    const report = await poller.poll(mailboxId);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (!report || report.error || report.fetched !== count) throw new Error(`intake read ${report?.fetched} of ${count}: ${report?.error}`);
-    const intake = count / seconds;
-    log(`intake: ${intake.toFixed(0)} messages/s`);
+    const intakeRate = async () => {
+      const started = process.hrtime.bigint();
+      const report = await poller.poll(mailboxId);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (!report || report.error || report.fetched !== count) throw new Error(`intake read ${report?.fetched} of ${count}: ${report?.error}`);
+      return count / seconds;
+    };
+    const intake = await intakeRate();
+    log(`intake: ${intake.toFixed(0)} messages/s; into a round-robin group…`);
+
+    // As many messages again, now from known senders, for a default group that hands tickets out
+    // in turn to three agents: every ticket also takes a turn and notifies its agent.
+    const admin = await app.app.get(AuthService).createAdmin('bench-admin', 'bench admin password');
+    const groups = app.app.get(WorkGroupService);
+    const group = await groups.create(admin, { name: 'Desk', active: true, assignmentMode: 'round_robin' });
+    for (const login of ['agent1', 'agent2', 'agent3']) {
+      await app.app.get(UserAdminService).create({ username: login, email: `${login}@desk.example`, roles: ['agent'] });
+      await groups.addMember(admin, group.id, login);
+    }
+    await app.boot.database.dataSource.query(`UPDATE mailboxes SET default_group_id = $2 WHERE id = $1`, [mailboxId, group.id]);
+    dovecot.deliverMany(BOX, Array.from({ length: count }, (_, i) => varied(count + i)));
+    const assigned = await intakeRate();
+    log(`intake into a group: ${assigned.toFixed(0)} messages/s`);
 
     // Memory with one 25 MB attachment: sampled while the message is taken.
     const big = `From: big@client.example\r\nTo: ${BOX}\r\nSubject: Big\r\nMessage-ID: <bench-big@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="big"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nBig file\r\n--big\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="big.bin"\r\n\r\n${Buffer.alloc(18 * 1024 * 1024, 7).toString('base64').replace(/(.{76})/g, '$1\r\n')}\r\n--big--\r\n`;
@@ -91,6 +112,8 @@ export async function benchMailIntake(log: (line: string) => void = (line) => pr
       `| raw: imapflow fetch + mailparser, no database | ${raw.toFixed(0)} |`,
       `| intake: fetch, parse, guard, thread, ticket, mark | ${intake.toFixed(0)} |`,
       `| ratio | ${(intake / raw).toFixed(2)} |`,
+      `| intake into a round-robin group (known senders) | ${assigned.toFixed(0)} |`,
+      `| ratio | ${(assigned / raw).toFixed(2)} |`,
       '',
       `Memory around one 25 MB message (${(big.length / 1024 / 1024).toFixed(1)} MB on the wire): RSS ${mb(before)} before, ${mb(peak)} at the peak, ${mb(after)} after.`,
     ];

@@ -163,6 +163,9 @@ export function eventsStatement(ticketId: string, kinds?: readonly string[]): St
  * in the WHERE, so a ticket the actor may not see is simply not found. UPDATE … RETURNING goes
  * through a CTE (TypeORM returns UPDATE results as [rows, count]).
  */
+/** Open tickets counted per person when the least loaded is picked (see openLoad). */
+export const OPEN_LOAD_CAP = 1000;
+
 @Injectable()
 export class TicketRepository {
   constructor(
@@ -326,13 +329,17 @@ export class TicketRepository {
     );
   }
 
-  /** Open tickets (new, open or pending) assigned to each of these people; absent ones have none. */
-  async openLoad(userIds: readonly string[]): Promise<Map<string, number>> {
+  /**
+   * Open tickets (new, open or pending) assigned to each of these people, counted up to `cap`
+   * each on the open-by-assignee index: a pick stays cheap however many tickets someone holds, and
+   * beyond the cap more makes no one a better choice.
+   */
+  async openLoad(userIds: readonly string[], cap = OPEN_LOAD_CAP): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
     const rows = await this.query<{ id: string; n: number }>(
-      `SELECT t.assignee_id AS id, count(*)::int AS n FROM tickets t JOIN ticket_statuses s ON s.key = t.status
-        WHERE t.assignee_id = ANY ($1::uuid[]) AND t.deleted_at IS NULL AND s.category IN ('new', 'open', 'pending') GROUP BY t.assignee_id`,
-      [userIds],
+      `SELECT m.id, (SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE t.assignee_id = m.id AND t.deleted_at IS NULL AND t.is_open LIMIT $2) open) AS n
+         FROM unnest($1::uuid[]) AS m(id)`,
+      [userIds, cap],
     );
     return new Map(rows.map((row) => [row.id, row.n]));
   }

@@ -188,6 +188,7 @@ export class TicketService {
           mailboxId: mailbox?.id ?? null,
         },
       );
+      if (auto && groupId) this.groups.assignmentWritten(groupId);
       const ref = ticketRef(type, number);
       await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
       const attached = await this.files.attach(id, null, sent, actor.id);
@@ -405,6 +406,7 @@ export class TicketService {
       const { groupId } = addressed;
       const assigneeId = auto?.pick.assigneeId ?? addressed.assigneeId;
       await this.applyChange(ticket, input.version, { group_id: groupId, assignee_id: assigneeId });
+      if (auto && groupId) this.groups.assignmentWritten(groupId);
       await this.tickets.insertEvent(ticket.id, actor.id, source, 'assigned', { from: { groupId: ticket.groupId, assigneeId: ticket.assigneeId }, to: { groupId, assigneeId: addressed.assigneeId } });
       if (auto) await this.tickets.insertEvent(ticket.id, null, 'rule', 'auto_assigned', { rule: auto.mode, groupId, assigneeId, substituteFor: auto.pick.substituteFor ?? null });
       await this.notifier.notify('assigned', { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor });
@@ -446,11 +448,14 @@ export class TicketService {
     const activeSubstitutes = [];
     for (const id of substituteIds) if ((await this.users.findById(id))?.active) activeSubstitutes.push(id);
     for (const [id, substitute] of await this.absences.absentAt(activeSubstitutes)) away.set(id, substitute);
-    const load = await this.tickets.openLoad([...context.memberIds, ...activeSubstitutes]);
+    // Round robin goes by turn, not by load: only the least-loaded pick counts tickets.
+    const load = context.mode === 'least_loaded' ? await this.tickets.openLoad([...context.memberIds, ...activeSubstitutes]) : new Map<string, number>();
     const candidate = (id: string) => ({ id, load: load.get(id) ?? 0 });
     const pick = pickAssignee(context.mode, context.memberIds.map(candidate), away, context.lastAssignedId, activeSubstitutes.map(candidate));
     if (!pick) return null;
     await this.groups.recordAssignment(groupId, pick.substituteFor ?? pick.assigneeId);
+    // The next turn needs only the turn recorded; the next least-loaded pick needs this ticket too.
+    if (context.mode === 'round_robin') this.groups.assignmentWritten(groupId);
     return { mode: context.mode, pick };
   }
 

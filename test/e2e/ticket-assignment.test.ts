@@ -4,6 +4,7 @@ import { UserAdminService } from '../../src/identity/user-admin.service';
 import { toActor, UserRepository } from '../../src/identity/user.repository';
 import { AbsenceService } from '../../src/identity/users/absence.service';
 import type { Actor } from '../../src/kernel/security/actor';
+import { TicketRepository } from '../../src/tickets/ticket.repository';
 import { TicketService } from '../../src/tickets/ticket.service';
 import { csrfOf, signedInAgent } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -71,6 +72,19 @@ describe('automatic assignment inside a work group', () => {
     await db().query(`UPDATE tickets SET status = 'closed' FROM users u WHERE u.id = tickets.assignee_id AND u.username = 'ann'`);
     await tickets().create(admin, { type: 'incident', subject: 'LL 1', group: 'Support' }, 'web');
     expect(await assigneesOf('LL ')).toEqual(['ann']);
+  });
+
+  it('counts open tickets only, up to the cap, for the least-loaded pick', async () => {
+    const people: Array<{ id: string; username: string; open: number; all: number }> = await db().query(
+      `SELECT u.id, u.username, count(*) FILTER (WHERE t.is_open)::int AS open, count(t.id)::int AS "all"
+         FROM users u LEFT JOIN tickets t ON t.assignee_id = u.id AND t.deleted_at IS NULL
+        WHERE u.username IN ('ann', 'bob', 'cat', 'dan') GROUP BY u.id, u.username ORDER BY u.username`,
+    );
+    const load = await app.app.get(TicketRepository).openLoad(people.map((person) => person.id), 2);
+    expect(people.map((person) => load.get(person.id))).toEqual(people.map((person) => Math.min(person.open, 2)));
+    // What this covers: ann's closed tickets do not count, and someone holds more than the cap.
+    expect(people.find((person) => person.username === 'ann')!.all).toBeGreaterThan(people.find((person) => person.username === 'ann')!.open);
+    expect(Math.max(...people.map((person) => person.open))).toBeGreaterThan(2);
   });
 
   it('leaves a named assignee alone, and manual groups unassigned', async () => {

@@ -175,6 +175,17 @@ describe.each(backends)('database on $name', ({ name, env }) => {
     await expect(uow.transaction(() => uow.exclusive('queue:1'))).resolves.toBeUndefined();
   });
 
+  it('keeps what a service asks it to for the rest of one transaction only', async () => {
+    expect(uow.kept('memo', () => ({ n: 0 }))).toBeNull();
+    const seen = await uow.transaction(async () => {
+      const first = uow.kept('memo', () => ({ n: 0 }))!;
+      first.n += 1;
+      return [first.n, uow.kept('memo', () => ({ n: 100 }))!.n];
+    });
+    expect(seen).toEqual([1, 1]);
+    expect(await uow.transaction(async () => uow.kept('memo', () => ({ n: 7 }))!.n)).toBe(7);
+  });
+
   it('runs a statement prepared by name as often as asked, in and out of a transaction', async () => {
     const sql = `SELECT $1::int * 2 AS doubled`;
     expect(await uow.query(sql, [21], 'test-doubled')).toEqual([{ doubled: 42 }]);

@@ -136,6 +136,11 @@ export class WorkGroupRepository {
     await this.groups.update({ id }, changes);
   }
 
+  /** Who the group's last automatic pick was (sent without waiting: see UnitOfWork.write). */
+  async recordPick(id: string, userId: string): Promise<void> {
+    await this.uow.write(`UPDATE work_groups SET last_assigned_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
+  }
+
   async delete(id: string): Promise<void> {
     await this.groups.delete({ id });
   }

@@ -70,6 +70,13 @@ export interface WorkGroupDetails {
  * Work groups: the rules for names, the lead (always a member) and membership. Managed by people
  * holding admin.groups.manage; every method checks it again for the actor it is given.
  */
+/** A group's way of assigning, whose turn was last, and its active members in turn order. */
+export interface AssignmentContext {
+  mode: AssignmentMode;
+  lastAssignedId: string | null;
+  memberIds: string[];
+}
+
 @Injectable()
 export class WorkGroupService {
   constructor(
@@ -157,23 +164,45 @@ export class WorkGroupService {
 
   /**
    * What automatic assignment needs of a group, with the group row locked for the caller's
-   * transaction so two tickets arriving together cannot both take the same turn.
+   * transaction so two tickets arriving together cannot both take the same turn. Read once per
+   * transaction: while it holds the lock, no other can change the turn or the members (adding one
+   * locks the row too), so the next pick in the same transaction goes on from what it knows.
    */
-  async assignmentContext(groupId: string): Promise<{ mode: AssignmentMode; lastAssignedId: string | null; memberIds: string[] }> {
-    // Held to the end of the transaction (or of the piece, where tickets are made side by side):
-    // the next pick sees this one's ticket in the load and its name as the last assigned.
+  async assignmentContext(groupId: string): Promise<AssignmentContext> {
+    // Where tickets are made side by side in one transaction, the row lock cannot keep them apart:
+    // the name does, until the pick is written (`assignmentWritten`) or the piece ends.
     await this.uow.exclusive(`work-group:${groupId}`);
+    const known = this.lockedGroups()?.get(groupId);
+    if (known) return { ...known, memberIds: [...known.memberIds] };
     const group = await this.repo.lockById(groupId);
     if (!group) return { mode: 'manual', lastAssignedId: null, memberIds: [] };
-    return {
+    const context: AssignmentContext = {
       mode: isAssignmentMode(group.assignmentMode) ? group.assignmentMode : 'manual',
       lastAssignedId: group.lastAssignedId,
       memberIds: await this.repo.activeMemberIds(groupId),
     };
+    this.lockedGroups()?.set(groupId, context);
+    return { ...context, memberIds: [...context.memberIds] };
   }
 
   async recordAssignment(groupId: string, userId: string): Promise<void> {
-    await this.repo.update(groupId, { lastAssignedId: userId });
+    await this.repo.recordPick(groupId, userId);
+    const known = this.lockedGroups()?.get(groupId);
+    if (known) known.lastAssignedId = userId;
+  }
+
+  /** The assignment contexts read under lock in the open transaction. */
+  private lockedGroups(): Map<string, AssignmentContext> | null {
+    return this.uow.kept('work-groups.locked', () => new Map<string, AssignmentContext>());
+  }
+
+  /**
+   * What the next automatic pick needs of this one is written (the turn; for the least-loaded
+   * pick, the ticket with its assignee): the next pick in the same transaction may go ahead.
+   * Between transactions the row lock still holds until the commit.
+   */
+  assignmentWritten(groupId: string): void {
+    this.uow.release(`work-group:${groupId}`);
   }
 
   /** Adds an active person, found by user name (any case), to the group. */

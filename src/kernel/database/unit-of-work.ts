@@ -22,6 +22,8 @@ export interface TransactionFrame {
   failure?: unknown;
   /** Set while pieces of work share the transaction (`together`): the names they hold. */
   pieces?: PieceLocks;
+  /** What services keep for the rest of the transaction (`kept`). */
+  kept?: Map<string, unknown>;
 }
 
 /** A node-postgres client or pool, asked to run a named (prepared) statement. */
@@ -143,6 +145,32 @@ export class UnitOfWork {
     const piece = this.pieces.getStore();
     if (!locks || !piece || piece.releases.has(name)) return;
     piece.releases.set(name, await locks.take(name));
+  }
+
+  /**
+   * Something a service keeps under `key` for the rest of the open transaction (made by `make` the
+   * first time), such as what it read of a row it has locked: no other transaction can change that
+   * row before this one ends. Null outside a transaction.
+   */
+  kept<T>(key: string, make: () => T): T | null {
+    const open = this.frames.getStore();
+    if (!open) return null;
+    open.kept ??= new Map();
+    if (!open.kept.has(key)) open.kept.set(key, make());
+    return open.kept.get(key) as T;
+  }
+
+  /**
+   * Lets go of a name this piece took with `exclusive` before the piece ends, once what the name
+   * guards is written (the next holder, in the same transaction, sees it at once). Elsewhere, and
+   * for a name not held, it does nothing.
+   */
+  release(name: string): void {
+    const piece = this.pieces.getStore();
+    const release = piece?.releases.get(name);
+    if (!piece || !release) return;
+    piece.releases.delete(name);
+    release();
   }
 
   private async asPiece<T>(work: () => Promise<T>): Promise<T> {
