@@ -158,14 +158,14 @@ export function eventsStatement(ticketId: string, kinds?: readonly string[]): St
   };
 }
 
+/** Open tickets counted per person when the least loaded is picked (see openLoad). */
+export const OPEN_LOAD_CAP = 1000;
+
 /**
  * The only place that queries tickets. Every read takes the actor's visibility scope and puts it
  * in the WHERE, so a ticket the actor may not see is simply not found. UPDATE … RETURNING goes
  * through a CTE (TypeORM returns UPDATE results as [rows, count]).
  */
-/** Open tickets counted per person when the least loaded is picked (see openLoad). */
-export const OPEN_LOAD_CAP = 1000;
-
 @Injectable()
 export class TicketRepository {
   constructor(

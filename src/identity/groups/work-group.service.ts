@@ -66,10 +66,6 @@ export interface WorkGroupDetails {
   escalationGroupName: string | null;
 }
 
-/**
- * Work groups: the rules for names, the lead (always a member) and membership. Managed by people
- * holding admin.groups.manage; every method checks it again for the actor it is given.
- */
 /** A group's way of assigning, whose turn was last, and its active members in turn order. */
 export interface AssignmentContext {
   mode: AssignmentMode;
@@ -77,6 +73,10 @@ export interface AssignmentContext {
   memberIds: string[];
 }
 
+/**
+ * Work groups: the rules for names, the lead (always a member) and membership. Managed by people
+ * holding admin.groups.manage; every method checks it again for the actor it is given.
+ */
 @Injectable()
 export class WorkGroupService {
   constructor(

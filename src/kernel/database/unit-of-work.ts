@@ -97,38 +97,27 @@ export class UnitOfWork {
   }
 
   /**
-   * Runs pieces of work side by side in one transaction, at most `width` at a time, and returns
-   * their results in order. It is for many small independent jobs (the messages of a mail batch):
-   * they share one BEGIN and COMMIT, and on a pipelined connection the statements the pieces send
-   * in one turn of the event loop leave in one packet, so N pieces cost about the round trips of one.
+   * Runs pieces of work side by side in one transaction and returns their results in order. It is
+   * for many small independent jobs (the messages of a mail batch): they share one BEGIN and
+   * COMMIT, and on a pipelined connection the statements the pieces send in one turn of the event
+   * loop leave in one packet, so N pieces cost about the round trips of one.
    * It is all or nothing: if any piece fails — even one that catches the error of a nested
    * `transaction()` and goes on, since that nested work cannot be rolled back alone — nothing is
    * kept and this throws the first error; the caller then takes the pieces one by one.
    * Pieces that would take a row lock take a name with `exclusive` too.
    */
-  async together<T>(pieces: ReadonlyArray<() => Promise<T>>, width = pieces.length): Promise<T[]> {
+  async together<T>(pieces: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
     if (this.frames.getStore()) throw new Error('together() opens its own transaction');
     return this.transaction(async (manager) => {
       const frame = this.frames.getStore()!;
       frame.pieces = new PieceLocks();
       const release = this.pipelined() ? this.holdEveryStatement(manager) : () => undefined;
       try {
-        const results = new Array<T>(pieces.length);
-        let next = 0;
-        let failed = false;
-        const worker = async () => {
-          while (!failed && next < pieces.length) {
-            const at = next++;
-            results[at] = await this.asPiece(pieces[at]!).catch((error: unknown) => {
-              failed = true;
-              frame.failure ??= error;
-              throw error;
-            });
-          }
-        };
-        const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(width, pieces.length)) }, worker));
-        if (failed || frame.failure !== undefined) throw frame.failure ?? (settled.find((one) => one.status === 'rejected') as PromiseRejectedResult).reason;
-        return results;
+        const settled = await Promise.allSettled(pieces.map((piece) => this.asPiece(piece)));
+        const rejected = settled.find((one): one is PromiseRejectedResult => one.status === 'rejected');
+        // A write that failed, or a nested transaction's caught refusal, is the real cause.
+        if (rejected || frame.failure !== undefined) throw frame.failure ?? rejected!.reason;
+        return settled.map((one) => (one as PromiseFulfilledResult<T>).value);
       } finally {
         release();
       }
