@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
-import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { incomingDirOf, type Upload } from '../kernel/web/multipart';
 import { AttachmentStore, readHead } from '../tickets/attachments/attachment-store';
 import type { SentFiles } from '../tickets/attachments/attachment.service';
@@ -82,7 +81,6 @@ export class IntakeFiles {
 
   constructor(
     private readonly store: AttachmentStore,
-    private readonly uow: UnitOfWork,
     config: ConfigService,
   ) {
     this.incoming = incomingDirOf(config.dataDir);
@@ -130,12 +128,14 @@ export class IntakeFiles {
     for (const upload of sent.uploads) original.moved.add(upload.tempPath);
   }
 
-  /** Keeps the original of a message that made no ticket, for the administrators' log. */
+  /**
+   * Keeps the original of a message that made no ticket, for the administrators' log, under the id
+   * of the message's record (which names it as its `raw_file_id`).
+   */
   async keepOriginal(original: OriginalMessage, inboundId: string): Promise<void> {
     const file = await original.file();
     await this.store.claim(file, inboundId);
     original.moved.add(file);
-    await this.uow.manager().query(`WITH kept AS (UPDATE inbound_messages SET raw_file_id = $1 WHERE id = $1 RETURNING 1) SELECT 1 FROM kept`, [inboundId]);
   }
 
   /** Removes what is still parked (claimed files were renamed away already). */

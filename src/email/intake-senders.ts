@@ -40,11 +40,13 @@ export class IntakeSenders {
     const listed = senderStanding(rules, sender);
     if (listed === 'deny') return 'deny';
     if (listed === 'allow') return 'ok';
-    const [row] = await this.uow.manager().query(
+    // The message being taken is recorded once decided: only the sender's earlier ones count.
+    const [row] = await this.uow.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM inbound_messages WHERE sender = $1 AND received_at > now() - interval '1 hour' LIMIT $2) recent`,
-      [sender, SENDER_LIMIT_PER_HOUR + 1],
+      [sender, SENDER_LIMIT_PER_HOUR],
+      'inbound-sender-recent',
     );
-    return (row as { n: number }).n > SENDER_LIMIT_PER_HOUR ? 'limited' : 'ok';
+    return row!.n >= SENDER_LIMIT_PER_HOUR ? 'limited' : 'ok';
   }
 
   /** The person behind the sender's address; a new requester when the mailbox takes strangers. */
@@ -85,7 +87,7 @@ export class IntakeSenders {
 
   /** A new requester for an address nobody has, in the organisation that owns its domain. */
   private async register(address: string, displayName: string): Promise<User> {
-    const [organisation] = await this.uow.manager().query(`SELECT id FROM organisations WHERE active AND email_domains @> ARRAY[$1]::text[] LIMIT 1`, [address.split('@')[1]]);
+    const [organisation] = await this.uow.query(`SELECT id FROM organisations WHERE active AND email_domains @> ARRAY[$1]::text[] LIMIT 1`, [address.split('@')[1]], 'organisation-by-domain');
     const name = displayName.replace(/\p{Cc}/gu, ' ').trim().slice(0, 200);
     return this.users.create({ username: address, displayName: name || address, email: address, roles: ['requester'], organisationId: (organisation as { id: string } | undefined)?.id ?? null });
   }

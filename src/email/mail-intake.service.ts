@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import { ConfigService } from '../kernel/config/config.service';
@@ -112,17 +112,20 @@ export class MailIntakeService {
     return outcome;
   }
 
-  private recordAndDecide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: OriginalMessage, source: InboundSource, identity: Identity): Promise<IntakeOutcome> {
-    return this.uow.transaction(async () => {
-      const recordId = await this.record(mailbox, source, identity);
-      if (!recordId) return { status: 'duplicate' } as const;
-      const result = await this.decide(mailbox, parsed, verdict, sender, original, recordId);
-      await this.uow.write(
-        `WITH done AS (UPDATE inbound_messages SET status = $2, reason = $3, ticket_id = $4 WHERE id = $1 RETURNING 1) SELECT 1 FROM done`,
-        [recordId, result.status, 'reason' in result ? result.reason : null, 'ticketId' in result ? (result.ticketId ?? null) : null],
-      );
-      return result;
-    });
+  /**
+   * Decides and records in one transaction. The record is written last, with what became of the
+   * message (one row version, not a row rewritten): if another transaction recorded the same
+   * message meanwhile, everything this one did is rolled back and the message is a duplicate.
+   */
+  private async recordAndDecide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: OriginalMessage, source: InboundSource, identity: Identity): Promise<IntakeOutcome> {
+    const recordId = randomUUID();
+    return this.recorded(() =>
+      this.uow.transaction(async () => {
+        const result = await this.decide(mailbox, parsed, verdict, sender, original, recordId);
+        await this.record(mailbox, source, identity, recordId, result);
+        return result;
+      }),
+    );
   }
 
   /**
@@ -143,18 +146,34 @@ export class MailIntakeService {
   }
 
   private async known(mailboxId: string, key: string): Promise<{ contentHash: string } | null> {
-    const [row] = await this.uow.manager().query(`SELECT content_hash AS "contentHash" FROM inbound_messages WHERE mailbox_id = $1 AND dedupe_key = $2`, [mailboxId, key]);
-    return (row as { contentHash: string } | undefined) ?? null;
+    const [row] = await this.uow.query<{ contentHash: string }>(`SELECT content_hash AS "contentHash" FROM inbound_messages WHERE mailbox_id = $1 AND dedupe_key = $2`, [mailboxId, key], 'inbound-known');
+    return row ?? null;
   }
 
-  /** The record that makes the message taken; null when another transaction took it first. */
-  private async record(mailbox: MailboxRow, source: InboundSource, facts: Identity): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.uow.manager().query(
-      `INSERT INTO inbound_messages (mailbox_id, dedupe_key, message_id, content_hash, uid, status, sender, subject, size_bytes)
-       VALUES ($1, $2, $3, $4, $5, 'ignored', $6, $7, $8) ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id`,
-      [mailbox.id, facts.key, facts.messageId, facts.hash, source.uid, facts.sender, facts.subject, source.size],
+  /**
+   * The record that makes the message taken, with its outcome; its original is kept (under the
+   * record's id) unless a ticket took it. Throws TakenMeanwhile when another transaction recorded
+   * the message first, so that nothing of this one is kept.
+   */
+  private async record(mailbox: MailboxRow, source: InboundSource, facts: Identity, id: string, outcome: IntakeOutcome): Promise<void> {
+    const madeTicket = outcome.status === 'ticket' || outcome.status === 'reply';
+    const rows: Array<{ id: string }> = await this.uow.query(
+      `INSERT INTO inbound_messages (id, mailbox_id, dedupe_key, message_id, content_hash, uid, status, reason, ticket_id, raw_file_id, sender, subject, size_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id`,
+      [id, mailbox.id, facts.key, facts.messageId, facts.hash, source.uid, outcome.status, 'reason' in outcome ? outcome.reason : null, 'ticketId' in outcome ? (outcome.ticketId ?? null) : null, madeTicket ? null : id, facts.sender, facts.subject, source.size],
+      'inbound-record',
     );
-    return rows[0]?.id ?? null;
+    if (!rows.length) throw new TakenMeanwhile();
+  }
+
+  /** What `work` returns; a duplicate when it found the message recorded by another transaction. */
+  private async recorded(work: () => Promise<IntakeOutcome>): Promise<IntakeOutcome> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof TakenMeanwhile) return { status: 'duplicate' };
+      throw error;
+    }
   }
 
   private async decide(mailbox: MailboxRow, parsed: ParsedMessage, verdict: Verdict, sender: string | null, original: OriginalMessage, recordId: string): Promise<IntakeOutcome> {
@@ -279,14 +298,16 @@ export class MailIntakeService {
   }
 
   private async quarantine(mailbox: MailboxRow, original: OriginalMessage, source: InboundSource, facts: Identity, reason: string, alsoInTransaction: () => Promise<void> = async () => undefined): Promise<IntakeOutcome> {
-    const outcome = await this.uow.transaction(async () => {
-      const recordId = await this.record(mailbox, source, facts);
-      if (!recordId) return { status: 'duplicate' } as const;
-      await this.files.keepOriginal(original, recordId);
-      await alsoInTransaction();
-      await this.uow.manager().query(`WITH q AS (UPDATE inbound_messages SET status = 'quarantined', reason = $2 WHERE id = $1 RETURNING 1) SELECT 1 FROM q`, [recordId, reason]);
-      return { status: 'quarantined', reason } as const;
-    });
+    const recordId = randomUUID();
+    const outcome = await this.recorded(() =>
+      this.uow.transaction(async () => {
+        await this.files.keepOriginal(original, recordId);
+        await alsoInTransaction();
+        const quarantined = { status: 'quarantined', reason } as const;
+        await this.record(mailbox, source, facts, recordId, quarantined);
+        return quarantined;
+      }),
+    );
     if (outcome.status === 'quarantined') this.hooks.doAction('email.inbound.quarantined', { mailboxId: mailbox.id, reason });
     return outcome;
   }
@@ -299,6 +320,13 @@ export class MailIntakeService {
 function shortened(html: string): string {
   if (html.length <= MAX_BODY) return html;
   return `${cleanHtml(html.slice(0, MAX_BODY - 200))}<p>[…] (original-message.eml)</p>`;
+}
+
+/** Another transaction recorded the message first: nothing of this one may be kept. */
+class TakenMeanwhile extends Error {
+  constructor() {
+    super('the message was recorded by another transaction meanwhile');
+  }
 }
 
 function sha256(data: Buffer): string {

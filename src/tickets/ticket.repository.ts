@@ -3,7 +3,7 @@ import { UnitOfWork } from '../kernel/database/unit-of-work';
 import { SettingsMemo } from '../kernel/database/settings-memo';
 import { visibilityCondition, type VisibilityScope } from '../identity/visibility/visibility-scope';
 import type { MatrixCell } from './priority';
-import { isTicketType, type Channel, type TicketType } from './ticket-types';
+import { isTicketType, TYPE_PREFIX, type Channel, type TicketType } from './ticket-types';
 import type { TicketStatus } from './workflow';
 import { afterCondition, orderBy, positionColumn, type Position, type Sort } from './queue-order';
 import { impliesVisibility, queueCondition, type Queue, type QueueContext } from './queues';
@@ -88,6 +88,13 @@ export interface EventRow {
   occurredAt: Date;
 }
 
+
+/**
+ * The words of an SQL text expression for a search vector, at most `cap` characters of it. Joining
+ * punctuation becomes space first, so "XR-200", "INC-42" and "a.b@c" index as the plain words a
+ * search is split into (the parser would otherwise keep "-200" or a whole address).
+ */
+const searchWords = (sql: string, cap: number) => `to_tsvector('simple', translate(left(${sql}, ${cap}), '-@._/\\:', '        '))`;
 
 const COLUMNS = `t.id, t.type, t.number::text AS number, t.subject, t.description_html AS "descriptionHtml", t.requester_id AS "requesterId",
   r.display_name AS "requesterName", t.organisation_id AS "organisationId", t.channel,
@@ -191,14 +198,28 @@ export class TicketRepository {
     return this.settings.read('priority-matrix', () => this.query(`SELECT impact, urgency, priority FROM ticket_priority_matrix`));
   }
 
-  /** A new ticket with the next number of its type; its id and that number. */
-  async insert(ticket: NewTicket): Promise<{ id: string; number: string }> {
+  /**
+   * A new ticket with the next number of its type; its id and that number. Its search vectors are
+   * made in the same statement from what `refreshSearch` would read (number, subject, requester,
+   * description, and the names of the files it is registered with): a second write of the row
+   * would add a version of it to every one of the table's indexes.
+   */
+  async insert(ticket: NewTicket, fileNames: readonly string[]): Promise<{ id: string; number: string }> {
     // The sequence is named after the type, from the closed list of types, never from input.
     if (!isTicketType(ticket.type)) throw new Error(`not a ticket type: ${String(ticket.type)}`);
-    const [row] = await this.query<{ id: string; number: string }>(
-      `INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom, mailbox_id)
-       VALUES ($1, nextval('ticket_number_${ticket.type}'), $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18, $19, $20) RETURNING id, number::text AS number`,
-      [ticket.type, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom, ticket.mailboxId ?? null],
+    const [row] = await this.uow.query<{ id: string; number: string }>(
+      `WITH n AS MATERIALIZED (SELECT nextval('ticket_number_${ticket.type}') AS number),
+            v AS MATERIALIZED (
+              SELECT setweight(${searchWords(`$21::text || n.number || ' ' || $2::text`, 2000)}, 'A')
+                     || setweight(${searchWords(`r.display_name || ' ' || r.username || ' ' || coalesce(r.email, '')`, 2000)}, 'B')
+                     || setweight(${searchWords('$15::text', 200000)}, 'C')
+                     || setweight(${searchWords('$22::text', 20000)}, 'C') AS vector
+                FROM n, users r WHERE r.id = $4)
+       INSERT INTO tickets (type, number, subject, description_html, description_text, requester_id, organisation_id, channel, category, impact, urgency, priority, status, group_id, assignee_id, created_by, service_id, component_id, tags, custom, mailbox_id, search_public, search_staff)
+       VALUES ($1, (SELECT number FROM n), $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18, $19, $20, (SELECT vector FROM v), (SELECT vector FROM v))
+       RETURNING id, number::text AS number`,
+      [ticket.type, ticket.subject, ticket.descriptionHtml, ticket.requesterId, ticket.organisationId, ticket.channel, ticket.category, ticket.impact, ticket.urgency, ticket.priority, ticket.status, ticket.groupId, ticket.assigneeId, ticket.createdBy, ticket.descriptionText, ticket.serviceId, ticket.componentId, ticket.tags, ticket.custom, ticket.mailboxId ?? null, `${TYPE_PREFIX[ticket.type]}-`, fileNames.join(' ')],
+      `ticket-insert-${ticket.type}`,
     );
     return row!;
   }
@@ -223,19 +244,16 @@ export class TicketRepository {
    * a very long conversation cannot outgrow a tsvector.
    */
   async refreshSearch(id: string, ref: string): Promise<void> {
-    // Joining punctuation becomes space first, so "XR-200", "INC-42" and "a.b@c" index as the plain
-    // words a search is split into (the parser would otherwise keep "-200" or a whole address).
-    const words = (sql: string, cap: number) => `to_tsvector('simple', translate(left(${sql}, ${cap}), '-@._/\\:', '        '))`;
     await this.uow.write(
       `WITH parts AS (
          SELECT t.id,
-                setweight(${words(`$2 || ' ' || t.subject`, 2000)}, 'A')
-                  || setweight(${words(`r.display_name || ' ' || r.username || ' ' || coalesce(r.email, '')`, 2000)}, 'B')
-                  || setweight(${words('t.description_text', 200000)}, 'C') AS base,
-                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'reply'), '')`, 300000)}, 'D') AS replies,
-                setweight(${words(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'note'), '')`, 200000)}, 'D') AS notes,
-                setweight(${words(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a LEFT JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind IS DISTINCT FROM 'note'), '')`, 20000)}, 'C') AS files,
-                setweight(${words(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind = 'note'), '')`, 20000)}, 'D') AS note_files
+                setweight(${searchWords(`$2 || ' ' || t.subject`, 2000)}, 'A')
+                  || setweight(${searchWords(`r.display_name || ' ' || r.username || ' ' || coalesce(r.email, '')`, 2000)}, 'B')
+                  || setweight(${searchWords('t.description_text', 200000)}, 'C') AS base,
+                setweight(${searchWords(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'reply'), '')`, 300000)}, 'D') AS replies,
+                setweight(${searchWords(`coalesce((SELECT string_agg(body_text, ' ') FROM ticket_messages WHERE ticket_id = t.id AND kind = 'note'), '')`, 200000)}, 'D') AS notes,
+                setweight(${searchWords(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a LEFT JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind IS DISTINCT FROM 'note'), '')`, 20000)}, 'C') AS files,
+                setweight(${searchWords(`coalesce((SELECT string_agg(a.file_name, ' ') FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.ticket_id = t.id AND m.kind = 'note'), '')`, 20000)}, 'D') AS note_files
            FROM tickets t JOIN users r ON r.id = t.requester_id WHERE t.id = $1
        ), changed AS (
          UPDATE tickets t SET search_public = p.base || p.replies || p.files, search_staff = p.base || p.replies || p.files || p.notes || p.note_files FROM parts p WHERE t.id = p.id RETURNING t.id
@@ -365,7 +383,7 @@ export class TicketRepository {
 
   /** History is append-only: there is no way here to change or remove an event. */
   async insertEvent(ticketId: string, actorId: string | null, source: string, kind: string, changes: Record<string, unknown>): Promise<void> {
-    await this.uow.write(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes]);
+    await this.uow.write(`INSERT INTO ticket_events (ticket_id, actor_id, source, kind, changes) VALUES ($1, $2, $3, $4, $5)`, [ticketId, actorId, source, kind, changes], 'ticket-event-insert');
   }
 
   /** The history, oldest first; only events of the given kinds when asked. */

@@ -145,12 +145,13 @@ export class TicketService {
       const choice = await this.catalogue.choose(actor, requester.id, input.service, input.component);
       const category = (input.category ?? '').trim().slice(0, 200);
       const custom = await this.fields.check({ type: input.type, serviceId: choice.serviceId, category: category || null }, input.custom, { requireFilled: source !== 'mail' });
+      const descriptionText = htmlToText(descriptionHtml);
       const rules = await this.router.route({
         channel,
         mailbox: mailbox?.address ?? null,
         requesterEmail: requester.email,
         subject,
-        text: htmlToText(descriptionHtml),
+        text: descriptionText,
         serviceId: choice.serviceId,
         category,
         organisationId: requester.organisationId,
@@ -169,7 +170,7 @@ export class TicketService {
           type,
           subject,
           descriptionHtml,
-          descriptionText: htmlToText(descriptionHtml),
+          descriptionText,
           requesterId: requester.id,
           organisationId: requester.organisationId,
           channel,
@@ -187,12 +188,12 @@ export class TicketService {
           createdBy: actor.id,
           mailboxId: mailbox?.id ?? null,
         },
+        this.files.names(sent),
       );
       if (auto && groupId) this.groups.assignmentWritten(groupId);
       const ref = ticketRef(type, number);
       await this.router.addWatchers(id, rules.actions.watcherIds ?? []);
       const attached = await this.files.attach(id, null, sent, actor.id);
-      await this.tickets.refreshSearch(id, ref);
       await this.notifier.notify('created', { ticketId: id, ref, subject, actor, quiet: mailbox?.quiet ?? false });
       const chosen = address.by === 'person' ? { groupId: address.groupId, assigneeId: address.assigneeId } : { groupId: null, assigneeId: null };
       await this.tickets.insertEvent(id, actor.id, source, 'created', { ref, subject, priority, ...chosen, serviceId: choice.serviceId, componentId: choice.componentId, ...(attached.length ? { attachments: attached } : {}) });

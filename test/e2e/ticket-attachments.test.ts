@@ -6,6 +6,8 @@ import { AuthService } from '../../src/identity/auth.service';
 import { WorkGroupService } from '../../src/identity/groups/work-group.service';
 import { ApiTokenService } from '../../src/identity/tokens/api-token.service';
 import { UserAdminService } from '../../src/identity/user-admin.service';
+import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
+import { TicketRepository } from '../../src/tickets/ticket.repository';
 import { csrfOf, signedInAgent } from '../support/forms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -79,6 +81,20 @@ describe('ticket attachments', () => {
     const page = await agents['client-1']!.get(`/tickets/${ref}`).expect(200);
     expect(page.text).toContain(`href="/tickets/${ref}/attachments/${file!.id}" download>журнал ошибок.bin</a>`);
     expect(readdirSync(incoming())).toEqual([]);
+  });
+
+  it('indexes a new ticket with its files as a later rebuild of its search vectors would', async () => {
+    const ref = await newTicket(agents['client-1']!, { subject: 'Принтер XR-200 не печатает', description: 'Бумага застревает в лотке' }, [
+      { data: Buffer.from('log'), name: 'журнал-печати.txt', type: 'text/plain' },
+      { data: Buffer.from('cfg'), name: 'settings.ini', type: 'text/plain' },
+    ]);
+    const vectors = () => db().query(`SELECT id, search_public::text AS public, search_staff::text AS staff FROM tickets WHERE 'INC-' || number = $1`, [ref]) as Promise<Array<{ id: string; public: string; staff: string }>>;
+    const [registered] = await vectors();
+    for (const word of ['принтер', 'xr', '200', 'лотке', 'client', 'журнал', 'печати', 'txt', 'settings', 'ini', 'inc']) expect(registered!.public).toContain(`'${word}'`);
+    expect(registered!.staff).toBe(registered!.public);
+    await app.app.get(UnitOfWork).transaction(() => app.app.get(TicketRepository).refreshSearch(registered!.id, ref));
+    const [rebuilt] = await vectors();
+    expect(rebuilt).toEqual(registered);
   });
 
   it('keeps names from outside inert: no path, no markup, no active content served', async () => {

@@ -70,6 +70,7 @@ export class OutboxRepository {
       `INSERT INTO mail_outbox (id, kind, recipients, rejected_recipients, subject, text_body, html_body, headers, message_id, about, from_address, from_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [row.id, row.kind, row.recipients, row.rejectedRecipients, row.subject, row.textBody, row.htmlBody, row.headers, row.messageId, row.about ?? null, row.fromAddress ?? null, row.fromName ?? null],
+      'outbox-insert',
     );
   }
 

@@ -22,6 +22,7 @@ export class AttachmentRepository {
     await this.uow.write(
       `INSERT INTO ticket_attachments (id, ticket_id, message_id, file_name, declared_type, size_bytes, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [row.id, row.ticketId, row.messageId, row.fileName, row.declaredType, row.sizeBytes, row.sha256, row.uploadedBy],
+      'attachment-insert',
     );
   }
 

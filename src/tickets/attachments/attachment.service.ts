@@ -63,6 +63,11 @@ export class AttachmentService {
   }
 
   /** Records the files (in the caller's transaction) and moves them into place; returns their names. */
+  /** The names the files will have once attached, in order. */
+  names(sent: SentFiles | undefined): string[] {
+    return (sent?.uploads ?? []).map((upload) => safeFileName(upload.fileName));
+  }
+
   async attach(ticketId: string, messageId: string | null, sent: SentFiles | undefined, actorId: string): Promise<string[]> {
     const names: string[] = [];
     for (const upload of sent?.uploads ?? []) {
