@@ -7,6 +7,7 @@ import { UserAdminService } from '../../src/identity/user-admin.service';
 import { toActor, UserRepository } from '../../src/identity/user.repository';
 import { RoutingRuleService } from '../../src/tickets/routing/routing-rule.service';
 import { MailboxPoller } from '../../src/email/mailbox-poller';
+import { MailIntakeService } from '../../src/email/mail-intake.service';
 import { CatalogueService } from '../../src/catalogue/catalogue.service';
 import { CustomFieldsService } from '../../src/tickets/fields/custom-fields.service';
 import { MailboxService } from '../../src/email/mailbox.service';
@@ -234,6 +235,39 @@ describe('mail intake', () => {
     const again = await poll();
     expect(again.outcomes).toEqual({ duplicate: 2 });
     expect(await db().query(`SELECT count(*)::int AS n FROM tickets WHERE subject = 'Дубль'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('keeps nothing of a transaction that took a message another one recorded meanwhile', async () => {
+    // Two nodes can fetch one message before either recorded it (from a known sender here: two new
+    // requesters of one address would wait for each other). Both decide; the record, written
+    // last, lets one commit, and the other's ticket and stored original are rolled back.
+    const raw = Buffer.from(message({ from: 'boss@client.example', subject: 'Гонка', id: '<race@client.example>' }));
+    const mailbox = await app.app.get(MailboxService).get(mailboxId);
+    let arrived = 0;
+    let release = () => undefined as void;
+    const bothInside = new Promise<void>((resolve) => (release = resolve));
+    const off = app.app.get(HookBus).addFilter('email.inbound.ticket_data', async (data, { sender }) => {
+      if (sender !== 'boss@client.example') return data;
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothInside;
+      return data;
+    });
+    const storeRoot = join(app.dataDir, 'attachments');
+    const stored = () => readdirSync(storeRoot, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && !entry.parentPath.startsWith(join(storeRoot, 'incoming'))).length;
+    try {
+      const before = stored();
+      const take = () => app.app.get(MailIntakeService).take(mailbox, { uid: null, size: raw.length, raw });
+      const outcomes = await Promise.all([take(), take()]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['duplicate', 'ticket']);
+      expect(await db().query(`SELECT count(*)::int AS n FROM tickets WHERE subject = 'Гонка'`)).toEqual([{ n: 1 }]);
+      expect(await db().query(`SELECT status FROM inbound_messages WHERE message_id = '<race@client.example>'`)).toEqual([{ status: 'ticket' }]);
+      // The loser's original was moved into the store before the rollback: it is removed after it.
+      for (let wait = 0; stored() !== before + 1 && wait < 50; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stored()).toBe(before + 1);
+    } finally {
+      off();
+    }
   });
 
   it('opens nothing and answers nothing for machines: out-of-office, lists, our own mail', async () => {
