@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../kernel/config/config.service';
@@ -16,64 +15,59 @@ const MAX_TNEF_BYTES = 50 * 1024 * 1024;
 
 /**
  * A message as it came from the server: in memory (small ones), or already in a file (big ones,
- * streamed there). One in memory is written to a file only when something keeps it — the ticket's
- * `original-message.eml` or the log's original — so most messages cost one file write, not a
- * write and a read back.
+ * streamed there). One in memory is written once, where it is kept — the ticket's
+ * `original-message.eml` or the log's original — never parked in a file first.
  */
 export class OriginalMessage {
-  private parked: string | null;
   /** Files of this message the store took (renamed away): nothing is left to remove of them. */
   readonly moved = new Set<string>();
 
   constructor(
-    private readonly park: (content: Buffer) => Promise<string>,
     private readonly raw: Buffer | null,
-    file: string | null,
-  ) {
-    this.parked = file;
-  }
+    private readonly file: string | null,
+  ) {}
 
   stream(): Readable {
-    return this.raw ? Readable.from([this.raw]) : createReadStream(this.parked!);
+    return this.raw ? Readable.from([this.raw]) : createReadStream(this.file!);
+  }
+
+  /** Whether the message is read from memory (its parts are kept in memory too). */
+  get inMemory(): boolean {
+    return this.raw !== null;
   }
 
   async head(bytes: number): Promise<Buffer> {
-    return this.raw ? this.raw.subarray(0, bytes) : readHead(this.parked!, bytes);
+    return this.raw ? this.raw.subarray(0, bytes) : readHead(this.file!, bytes);
   }
 
   async size(): Promise<number> {
-    return this.raw ? this.raw.length : (await stat(this.parked!)).size;
+    return this.raw ? this.raw.length : (await stat(this.file!)).size;
   }
 
   async sha256(): Promise<string> {
     if (this.raw) return createHash('sha256').update(this.raw).digest('hex');
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(this.parked!)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(this.file!)) hash.update(chunk as Buffer);
     return hash.digest('hex');
   }
 
-  /** The message in a file of its own, for the attachment store to take. */
-  async file(): Promise<string> {
-    this.parked ??= await this.park(this.raw ?? Buffer.alloc(0));
-    return this.parked;
-  }
-
-  /** The file, if one was written (to remove when nothing took it). */
-  get parkedFile(): string | null {
-    return this.parked;
+  /** The message as the attachment store takes it: its bytes, or its file. */
+  stored(): { tempPath: string | null; content?: Buffer } {
+    return this.raw ? { tempPath: null, content: this.raw } : { tempPath: this.file };
   }
 
   /** What is still parked of the message and its parts once it is done: to remove. */
-  leftovers(parts: readonly { tempPath: string }[]): string[] {
-    return [...(this.parked ? [this.parked] : []), ...parts.map((part) => part.tempPath)].filter((path) => !this.moved.has(path));
+  leftovers(parts: readonly { tempPath: string | null }[]): string[] {
+    return [this.file, ...parts.map((part) => part.tempPath)].filter((path): path is string => path !== null && !this.moved.has(path));
   }
 }
 
 /**
- * The files of inbound mail, all on disk in the attachment store's incoming folder: the original
- * message (written once, then renamed into place as the ticket's `original-message.eml` or the
- * log's original), and its attachments as the streaming parser wrote them. Whatever no ticket
- * claimed is removed when the message is done.
+ * The files of inbound mail: the original message (the ticket's `original-message.eml` or the
+ * log's original) and its attachments. A message small enough to be fetched into memory keeps
+ * them there, and each is written once, where the store keeps it; a big one was streamed to the
+ * store's incoming folder, its attachments too, and those files are moved into place. Whatever
+ * of them no ticket took is removed when the message is done.
  */
 @Injectable()
 export class IntakeFiles {
@@ -88,14 +82,7 @@ export class IntakeFiles {
 
   /** The original of a message fetched into memory or streamed to `file`. */
   original(source: { raw?: Buffer; file?: string }): OriginalMessage {
-    return new OriginalMessage((content) => this.park(content), source.file ? null : (source.raw ?? Buffer.alloc(0)), source.file ?? null);
-  }
-
-  /** Content written to a file of its own in the incoming folder. */
-  async park(content: Buffer): Promise<string> {
-    const tempPath = join(this.incoming, `${randomUUID()}.part`);
-    await writeFile(tempPath, content);
-    return tempPath;
+    return new OriginalMessage(source.file ? null : (source.raw ?? Buffer.alloc(0)), source.file ?? null);
   }
 
   /** The first bytes of a file (headers, the report part of a bounce). */
@@ -103,8 +90,9 @@ export class IntakeFiles {
     return readHead(path, bytes);
   }
 
+  /** The message parsed: the parts of one read from memory kept in memory, those of a big one in files. */
   parse(original: OriginalMessage): Promise<ParsedMessage> {
-    return parseToFiles(original.stream(), this.incoming);
+    return parseToFiles(original.stream(), original.inMemory ? null : this.incoming);
   }
 
   /**
@@ -115,17 +103,17 @@ export class IntakeFiles {
     const uploads: Upload[] = [];
     for (const part of parsed.attachments) {
       if (part.size === 0) continue;
-      uploads.push({ field: 'files', fileName: part.filename || `${part.cid ? 'inline' : 'attachment'}-${uploads.length + 1}`, declaredType: part.contentType, size: part.size, sha256: part.sha256, tempPath: part.tempPath, tooLarge: false });
+      uploads.push({ field: 'files', fileName: part.filename || `${part.cid ? 'inline' : 'attachment'}-${uploads.length + 1}`, declaredType: part.contentType, size: part.size, sha256: part.sha256, tempPath: part.tempPath, content: part.content, tooLarge: false });
       if (part.size > MAX_TNEF_BYTES || !isTnef(part.head)) continue;
-      for (const inner of tnefFiles(await readFile(part.tempPath))) uploads.push(await this.upload(inner.name, 'application/octet-stream', inner.content));
+      for (const inner of tnefFiles(part.content ?? (await readFile(part.tempPath!)))) uploads.push(inMemoryUpload(inner.name, 'application/octet-stream', inner.content));
     }
-    uploads.push({ field: 'files', fileName: 'original-message.eml', declaredType: 'message/rfc822', size: await original.size(), sha256: await original.sha256(), tempPath: await original.file(), tooLarge: false });
+    uploads.push({ field: 'files', fileName: 'original-message.eml', declaredType: 'message/rfc822', size: await original.size(), sha256: await original.sha256(), ...original.stored(), tooLarge: false });
     return { uploads };
   }
 
   /** Notes that a ticket took these uploads of the message: the store moved their files away. */
   taken(original: OriginalMessage, sent: SentFiles): void {
-    for (const upload of sent.uploads) original.moved.add(upload.tempPath);
+    for (const upload of sent.uploads) if (upload.tempPath) original.moved.add(upload.tempPath);
   }
 
   /**
@@ -133,18 +121,18 @@ export class IntakeFiles {
    * of the message's record (which names it as its `raw_file_id`).
    */
   async keepOriginal(original: OriginalMessage, inboundId: string): Promise<void> {
-    const file = await original.file();
-    await this.store.claim(file, inboundId);
-    original.moved.add(file);
+    const stored = original.stored();
+    await this.store.keep(stored, inboundId);
+    if (stored.tempPath) original.moved.add(stored.tempPath);
   }
 
   /** Removes what is still parked (claimed files were renamed away already). */
   async discard(paths: readonly string[]): Promise<void> {
     await Promise.all(paths.map((path) => unlink(path).catch(() => undefined)));
   }
+}
 
-  private async upload(fileName: string, declaredType: string, content: Buffer): Promise<Upload> {
-    const tempPath = await this.park(content);
-    return { field: 'files', fileName, declaredType, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), tempPath, tooLarge: false };
-  }
+/** A file found inside another (a winmail.dat), its bytes in memory. */
+function inMemoryUpload(fileName: string, declaredType: string, content: Buffer): Upload {
+  return { field: 'files', fileName, declaredType, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), tempPath: null, content, tooLarge: false };
 }

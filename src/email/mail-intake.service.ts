@@ -196,7 +196,8 @@ export class MailIntakeService {
     const ticket = thread ? await this.tickets.ticketById(thread) : null;
     if (ticket) {
       const reply = await this.hooks.applyFilters('email.inbound.reply_data', { html }, { mailboxId: mailbox.id, sender, ticketId: ticket.id });
-      await this.tickets.addMessage(ticket, actor, { kind: 'reply', html: cleanHtml(reply.html), quiet: verdict.quiet }, 'mail', sent);
+      // The body is safe HTML already; only what a plugin made of it is cleaned again.
+      await this.tickets.addMessage(ticket, actor, { kind: 'reply', html: reply.html === html ? html : cleanHtml(reply.html), quiet: verdict.quiet }, 'mail', sent);
       this.files.taken(original, sent);
       await this.senders.watchCopies(mailbox, parsed, ticket.id, author, verdict.quiet);
       return { status: 'reply', ticketId: ticket.id, ref: ticket.ref };
@@ -208,7 +209,7 @@ export class MailIntakeService {
       { type: 'incident', subject: String(data.subject).slice(0, MAX_SUBJECT) || plainSubject, descriptionHtml: data.html, channel: 'email', ...(mailbox.defaultServiceId ? { service: mailbox.defaultServiceId } : {}) },
       'mail',
       sent,
-      { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet, requester: author },
+      { id: mailbox.id, address: mailbox.address, defaultGroupId: mailbox.defaultGroupId, quiet: verdict.quiet, requester: author, descriptionClean: data.html === html },
     );
     this.files.taken(original, sent);
     await this.senders.watchCopies(mailbox, parsed, created.id, author, verdict.quiet);

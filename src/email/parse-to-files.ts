@@ -5,20 +5,27 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import { keepHtmlToTextConverters } from './html-to-text-converters';
+
+keepHtmlToTextConverters();
 
 /** The longest body (HTML or text, in characters) read at all; a longer one makes the message unreadable. */
 export const MAX_BODY_CHARS = 5_000_000;
 /** What is kept of each attachment's start. */
 const HEAD_BYTES = 16;
 
-/** One attachment, already on disk (streamed there, never held whole in memory). */
+/**
+ * One attachment: on disk (streamed there, never held whole in memory), or — for a message read
+ * from memory, whose parts are no bigger than itself — its bytes.
+ */
 export interface StoredPart {
   filename: string | null;
   contentType: string;
   cid: string | null;
   size: number;
   sha256: string;
-  tempPath: string;
+  tempPath: string | null;
+  content?: Buffer;
   /** The first bytes (up to 16): what kind of file it is, without reading it again. */
   head: Buffer;
 }
@@ -38,17 +45,30 @@ export interface ParsedMessage {
   attachments: StoredPart[];
 }
 
-/** A temp file that counts and hashes what goes through it. */
-async function storePart(content: Readable, dir: string): Promise<{ tempPath: string; size: number; sha256: string; head: Buffer }> {
-  const tempPath = join(dir, `${randomUUID()}.part`);
+type Stored = Pick<StoredPart, 'tempPath' | 'content' | 'size' | 'sha256' | 'head'>;
+
+/** A part's bytes, counted and hashed: in memory, or in a temp file in `dir` (`dir` null: memory). */
+async function storePart(content: Readable, dir: string | null): Promise<Stored> {
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
+  const measure = (chunk: Buffer) => {
+    if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+    size += chunk.length;
+    hash.update(chunk);
+  };
+  if (dir === null) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of content as AsyncIterable<Buffer>) {
+      measure(chunk);
+      chunks.push(chunk);
+    }
+    return { tempPath: null, content: Buffer.concat(chunks), size, sha256: hash.digest('hex'), head };
+  }
+  const tempPath = join(dir, `${randomUUID()}.part`);
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
-      size += chunk.length;
-      hash.update(chunk);
+      measure(chunk);
       done(null, chunk);
     },
   });
@@ -61,10 +81,11 @@ const joined = (value: unknown): string | undefined => (Array.isArray(value) ? v
 /**
  * Parses a message from a stream with mailparser's streaming parser, writing each attachment to
  * a temp file in `dir` as it is decoded, so a 25 MB attachment costs a file, not 25 MB of memory
- * (twice). Charsets are decoded as mailparser does; `cid:` links stay as they are. On failure the
- * files written so far are removed.
+ * (twice). A message small enough to be read from memory (`dir` null) keeps its parts in memory
+ * too: they are written once, where they are stored. Charsets are decoded as mailparser does;
+ * `cid:` links stay as they are. On failure the files written so far are removed.
  */
-export function parseToFiles(input: Readable, dir: string): Promise<ParsedMessage> {
+export function parseToFiles(input: Readable, dir: string | null): Promise<ParsedMessage> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
     const attachments: StoredPart[] = [];
@@ -77,7 +98,7 @@ export function parseToFiles(input: Readable, dir: string): Promise<ParsedMessag
       failed = true;
       input.destroy();
       parser.destroy();
-      void Promise.all(attachments.map((part) => unlink(part.tempPath).catch(() => undefined))).then(() => reject(error));
+      void Promise.all(attachments.map((part) => (part.tempPath ? unlink(part.tempPath).catch(() => undefined) : undefined))).then(() => reject(error));
     };
     let reading = false;
     const read = (): void => {

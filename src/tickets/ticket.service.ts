@@ -50,6 +50,8 @@ export interface MailboxIntake {
   quiet: boolean;
   /** The person the mail is from, as the intake found or registered them: the requester. */
   requester: { id: string; organisationId: string | null; email: string | null };
+  /** The description is the intake's own safe HTML, no plugin changed it: it is not cleaned twice. */
+  descriptionClean?: boolean;
 }
 
 export interface NewTicketInput {
@@ -133,7 +135,7 @@ export class TicketService {
     const staff = actorCan(actor, 'tickets.work');
     if (!isTicketType(input.type)) throw fieldRefusal('ticket_type_invalid', 'tickets.errors.type', 'type');
     const subject = checkSubject(input.subject);
-    const descriptionHtml = bodyHtml(input.descriptionHtml, input.description);
+    const descriptionHtml = bodyHtml(input.descriptionHtml, input.description, mailbox?.descriptionClean);
     const channel = (input.channel ?? (source === 'api' ? 'api' : 'web')) as Channel;
     if (!CHANNELS.includes(channel)) throw fieldRefusal('ticket_channel_invalid', 'tickets.errors.channel', 'channel');
     const impact = level(input.impact, 'impact');
@@ -349,8 +351,9 @@ export class TicketService {
     const staff = actorCan(actor, 'tickets.work');
     const html = await this.hooks.applyFilters('ticket.reply.body', input.html, { ticketId: ticket.id, kind: input.kind, actorId: actor.id });
     return this.uow.transaction(async () => {
-      const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, htmlToText(html));
-      const mentioned = await this.conversation.mention(actor, ticket, messageId, htmlToText(html));
+      const text = htmlToText(html);
+      const messageId = await this.tickets.insertMessage(ticket.id, input.kind, actor.id, html, text);
+      const mentioned = await this.conversation.mention(actor, ticket, messageId, text);
       if (mentioned.logins.size) await this.tickets.setMessageHtml(messageId, this.conversation.markMentions(html, mentioned.logins));
       const attached = await this.files.attach(ticket.id, messageId, sent, actor.id);
       await this.tickets.insertEvent(ticket.id, actor.id, source, input.kind === 'note' ? 'noted' : 'replied', { messageId, ...(attached.length ? { attachments: attached } : {}) });
@@ -360,8 +363,8 @@ export class TicketService {
       await this.tickets.touch(ticket.id, changes);
       await this.tickets.refreshSearch(ticket.id, ticketRef(ticket.type, ticket.number));
       const facts = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), subject: ticket.subject, actor, quiet: input.quiet ?? false };
-      await this.notifier.notify(input.kind === 'note' ? 'noted' : 'replied', { ...facts, text: { text: htmlToText(html) } });
-      if (mentioned.ids.length) await this.notifier.notify('mentioned', { ...facts, mentionedIds: mentioned.ids, text: { text: htmlToText(html) } });
+      await this.notifier.notify(input.kind === 'note' ? 'noted' : 'replied', { ...facts, text: { text } });
+      if (mentioned.ids.length) await this.notifier.notify('mentioned', { ...facts, mentionedIds: mentioned.ids, text: { text } });
       const event = { ticketId: ticket.id, ref: ticketRef(ticket.type, ticket.number), actorId: actor.id };
       if (reopenTo) {
         await this.tickets.insertEvent(ticket.id, actor.id, source, 'status_changed', { from: ticket.status, to: reopenTo.key, reason: 'requester_reply' });
@@ -525,10 +528,11 @@ function checkSubject(raw: string): string {
 }
 
 /** A body as safe HTML: sanitized if it came as HTML, escaped if it came as text. */
-function bodyHtml(html: string | undefined, text: string | undefined): string {
+function bodyHtml(html: string | undefined, text: string | undefined, clean = false): string {
   const source = html ?? text ?? '';
   if (source.length > MAX_BODY) throw fieldRefusal('body_too_long', 'validation.too_long', html === undefined ? 'description' : 'descriptionHtml', { count: MAX_BODY });
-  return html !== undefined ? cleanHtml(html) : textToHtml(source.replace(/\0/g, ''));
+  if (html === undefined) return textToHtml(source.replace(/\0/g, ''));
+  return clean ? html : cleanHtml(html);
 }
 
 function level(value: number | undefined, field: string): Level {

@@ -80,7 +80,7 @@ describe('the mail corpus', () => {
               (SELECT array_agg(a.file_name ORDER BY a.file_name) FROM ticket_attachments a WHERE a.ticket_id = t.id) AS files
          FROM inbound_messages i LEFT JOIN tickets t ON t.id = i.ticket_id WHERE i.message_id = $1 ORDER BY i.received_at`,
       [`<${id}@corpus.example>`],
-    )) as Array<{ status: string; reason: string | null; subject: string | null; html: string | null; files: string[] | null }>);
+    )) as Array<{ status: string; reason: string | null; subject: string | null; html: string | null; type: string | null; number: string | null; files: string[] | null }>);
   const replies = async (ref: string) => (await db().query(`SELECT m.body_html AS html FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.number = $1 ORDER BY m.created_at`, [ref.split('-')[1]])).map((row: { html: string }) => row.html);
 
   beforeAll(async () => {
@@ -177,7 +177,9 @@ describe('the mail corpus', () => {
   ])('reads %s: the subject and the body come out right', async (id, subject, body) => {
     const [row] = await outcome(id);
     expect(row).toMatchObject({ status: 'ticket', subject });
-    expect(row!.html).toContain(body);
+    // As read: the stored HTML may write a character as an entity (an apostrophe as &#39;).
+    const [{ text }] = await db().query(`SELECT description_text AS text FROM tickets WHERE type = $1 AND number = $2`, [row!.type, row!.number]);
+    expect(text).toContain(body);
   });
 
   it('sanitizes HTML-only mail and escapes text-only mail', async () => {

@@ -224,6 +224,26 @@ describe('mail intake', () => {
     }
   });
 
+  it('cleans what a plugin made of a body, as it cleans anything from outside', async () => {
+    const hooks = app.app.get(HookBus);
+    const mine = (sender: string | null) => sender === 'boss@client.example';
+    const off = [
+      hooks.addFilter('email.inbound.ticket_data', (data, { sender }) => (mine(sender) ? { ...data, html: `${data.html}<script>alert(1)</script><p onclick="steal()">от плагина</p>` } : data)),
+      hooks.addFilter('email.inbound.reply_data', (data, { sender }) => (mine(sender) ? { ...data, html: '<img src="http://evil.example/x.png"><p>ответ плагина</p>' } : data)),
+    ];
+    try {
+      deliver(message({ from: 'boss@client.example', subject: 'Плагин правит письмо', body: 'Исходный текст' }));
+      await poll();
+      const [ticket] = await db().query(`SELECT number, description_html AS html FROM tickets WHERE subject = 'Плагин правит письмо'`);
+      expect(ticket.html).toBe('<p>Исходный текст</p><p>от плагина</p>');
+      deliver(message({ from: 'boss@client.example', subject: `Ещё по [INC-${ticket.number}]` }));
+      await poll();
+      expect(await db().query(`SELECT m.body_html AS html FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.number = $1 AND t.type = 'incident'`, [ticket.number])).toEqual([{ html: '<p>ответ плагина</p>' }]);
+    } finally {
+      for (const remove of off) remove();
+    }
+  });
+
   it('takes the same message once however often it is delivered or fetched', async () => {
     const raw = message({ from: 'ivan@client.example', subject: 'Дубль', id: '<same-message@client.example>' });
     deliver(raw);

@@ -17,8 +17,12 @@ export interface Upload {
   readonly declaredType: string;
   readonly size: number;
   readonly sha256: string;
-  /** Where the bytes wait; gone after the response unless a service moved them away. */
-  readonly tempPath: string;
+  /**
+   * Where the bytes wait; gone after the response unless a service moved them away. Null for a
+   * small file whose bytes are held in `content` (inbound mail held in memory).
+   */
+  readonly tempPath: string | null;
+  readonly content?: Buffer;
   /** Over the size limit: the bytes were dropped and only the fact is kept, so the form can say so. */
   readonly tooLarge: boolean;
 }
@@ -73,7 +77,7 @@ export function multipartMiddleware(incomingDir: string, limits: () => Multipart
     req.body = body;
     req.uploads = uploads;
     res.once('close', () => {
-      for (const upload of uploads) unlink(upload.tempPath).catch(() => undefined);
+      for (const upload of uploads) if (upload.tempPath) unlink(upload.tempPath).catch(() => undefined);
     });
 
     parser.on('field', (name, value) => {

@@ -1,5 +1,5 @@
 import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../kernel/config/config.service';
@@ -35,12 +35,33 @@ export class AttachmentStore {
   async claim(tempPath: string, id: string): Promise<void> {
     const target = this.pathOf(id);
     this.uow.afterRollback(() => void this.remove(id));
-    // The folder is made only when the move finds it missing: one system call per file, not two.
-    await rename(tempPath, target).catch(async (error: NodeJS.ErrnoException) => {
+    await this.whereFolderExists(target, () => rename(tempPath, target));
+  }
+
+  /** Runs `place`, making the target's folder first if it finds it missing: one system call per file, not two. */
+  private async whereFolderExists(target: string, place: () => Promise<void>): Promise<void> {
+    await place().catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
       await mkdir(dirname(target), { recursive: true });
-      await rename(tempPath, target);
+      await place();
     });
+  }
+
+  /** Stores an upload under the attachment's id: its parked file moved into place, or its bytes written there. */
+  async keep(upload: { tempPath: string | null; content?: Buffer }, id: string): Promise<void> {
+    if (upload.content) await this.write(upload.content, id);
+    else if (upload.tempPath) await this.claim(upload.tempPath, id);
+    else throw new Error('an upload has either a parked file or its bytes');
+  }
+
+  /**
+   * Writes bytes held in memory straight to their place (no parked copy to write and move); as
+   * with `claim`, the file is removed if the transaction rolls back.
+   */
+  async write(content: Buffer, id: string): Promise<void> {
+    const target = this.pathOf(id);
+    this.uow.afterRollback(() => void this.remove(id));
+    await this.whereFolderExists(target, () => writeFile(target, content, { flag: 'wx' }));
   }
 
   /** The first bytes, to tell what the file really is before serving it. */

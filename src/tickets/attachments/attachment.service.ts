@@ -62,19 +62,19 @@ export class AttachmentService {
     }
   }
 
-  /** Records the files (in the caller's transaction) and moves them into place; returns their names. */
   /** The names the files will have once attached, in order. */
   names(sent: SentFiles | undefined): string[] {
     return (sent?.uploads ?? []).map((upload) => safeFileName(upload.fileName));
   }
 
+  /** Records the files (in the caller's transaction) and puts them in place; returns their names. */
   async attach(ticketId: string, messageId: string | null, sent: SentFiles | undefined, actorId: string): Promise<string[]> {
     const names: string[] = [];
     for (const upload of sent?.uploads ?? []) {
       const fileName = safeFileName(upload.fileName);
       const id = randomUUID();
       await this.rows.insert({ id, ticketId, messageId, fileName, declaredType: upload.declaredType.slice(0, 200), sizeBytes: upload.size, sha256: upload.sha256, uploadedBy: actorId });
-      await this.store.claim(upload.tempPath, id);
+      await this.store.keep(upload, id);
       names.push(fileName);
     }
     return names;
