@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { AuthService } from '../../src/identity/auth.service';
@@ -319,6 +320,32 @@ describe('mail intake', () => {
     const original = await admin.get(link).expect(200);
     expect(original.headers['content-type']).toContain('message/rfc822');
     expect(String(original.text ?? original.body)).toContain('Subject: ');
+  });
+
+  it('streams a message too big to hold in memory, storing its attachment and original byte for byte', async () => {
+    // Over 1 MB a message is streamed to a file and its attachments decoded to files, which the
+    // ticket then takes; a small message in the same batch keeps its parts in memory.
+    const data = randomBytes(1_500_000);
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const big =
+      `From: ivan@client.example\r\nTo: ${MAILBOX_USER}\r\nSubject: Дамп памяти\r\nMessage-ID: <dump-${Date.now()}@client.example>\r\nMIME-Version: 1.0\r\n` +
+      `Content-Type: multipart/mixed; boundary="dump"\r\n\r\n--dump\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nДамп во вложении\r\n--dump\r\n` +
+      `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="дамп.bin"\r\n\r\n${data.toString('base64').replace(/(.{76})/g, '$1\r\n')}\r\n--dump--\r\n`;
+    deliver(big);
+    deliver(message({ from: 'boss@client.example', subject: 'Рядом с дампом' }));
+    expect((await poll()).outcomes).toEqual({ ticket: 2 });
+    const files = await db().query(
+      `SELECT t.subject, a.id, a.file_name AS "fileName", a.size_bytes::int AS size, a.sha256 FROM ticket_attachments a JOIN tickets t ON t.id = a.ticket_id
+        WHERE t.subject IN ('Дамп памяти', 'Рядом с дампом') ORDER BY t.subject, a.file_name`,
+    );
+    expect(files.map((file: { subject: string; fileName: string }) => `${file.subject}: ${file.fileName}`)).toEqual(['Дамп памяти: original-message.eml', 'Дамп памяти: дамп.bin', 'Рядом с дампом: original-message.eml']);
+    const stored = (file: { id: string }) => readFileSync(join(app.dataDir, 'attachments', file.id.slice(0, 2), file.id));
+    const [original, dump, small] = files;
+    expect(sha(stored(dump))).toBe(sha(data));
+    expect(dump).toMatchObject({ size: data.length, sha256: sha(data) });
+    expect(stored(original).toString()).toBe(big);
+    expect(stored(small).toString()).toContain('Subject: Рядом с дампом');
+    expect(sha(stored(small))).toBe(small.sha256);
   });
 
   it('makes exactly one ticket per message when two app instances poll the mailbox at once', async () => {
