@@ -32,7 +32,7 @@ export class AttachmentStore {
    * Moves a parked upload to its place under the attachment's id. If the transaction it is claimed
    * in rolls back, no row will ever name the file: it is removed then.
    */
-  async claim(tempPath: string, id: string): Promise<void> {
+  private async claim(tempPath: string, id: string): Promise<void> {
     const target = this.pathOf(id);
     this.uow.afterRollback(() => void this.remove(id));
     await this.whereFolderExists(target, () => rename(tempPath, target));
@@ -58,7 +58,7 @@ export class AttachmentStore {
    * Writes bytes held in memory straight to their place (no parked copy to write and move); as
    * with `claim`, the file is removed if the transaction rolls back.
    */
-  async write(content: Buffer, id: string): Promise<void> {
+  private async write(content: Buffer, id: string): Promise<void> {
     const target = this.pathOf(id);
     this.uow.afterRollback(() => void this.remove(id));
     await this.whereFolderExists(target, () => writeFile(target, content, { flag: 'wx' }));

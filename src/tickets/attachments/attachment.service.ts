@@ -69,13 +69,11 @@ export class AttachmentService {
 
   /** Records the files (in the caller's transaction) and puts them in place; returns their names. */
   async attach(ticketId: string, messageId: string | null, sent: SentFiles | undefined, actorId: string): Promise<string[]> {
-    const names: string[] = [];
-    for (const upload of sent?.uploads ?? []) {
-      const fileName = safeFileName(upload.fileName);
+    const names = this.names(sent);
+    for (const [at, upload] of (sent?.uploads ?? []).entries()) {
       const id = randomUUID();
-      await this.rows.insert({ id, ticketId, messageId, fileName, declaredType: upload.declaredType.slice(0, 200), sizeBytes: upload.size, sha256: upload.sha256, uploadedBy: actorId });
+      await this.rows.insert({ id, ticketId, messageId, fileName: names[at]!, declaredType: upload.declaredType.slice(0, 200), sizeBytes: upload.size, sha256: upload.sha256, uploadedBy: actorId });
       await this.store.keep(upload, id);
-      names.push(fileName);
     }
     return names;
   }
