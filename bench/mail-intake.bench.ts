@@ -9,6 +9,7 @@ import { WorkGroupService } from '../src/identity/groups/work-group.service';
 import { UserAdminService } from '../src/identity/user-admin.service';
 import { startDovecot } from '../test/harness/dovecot';
 import { createDatabase, startPostgres } from '../test/harness/postgres';
+import { cpuSpent, type CpuSpent } from './measure';
 import { rawRate, rawRateApart } from './mail-raw';
 
 /*
@@ -47,15 +48,18 @@ export async function benchMailIntake(log: (line: string) => void = (line) => pr
     log(`${count} messages in the mailbox; raw fetch + parse…`);
     // The libraries as installed (a process of their own), and in this process, where the
     // intake's change to mailparser's HTML conversion (html-to-text-converters.ts) applies.
-    const raw = await rawRateApart(dovecot.port, count, BOX, PASSWORD);
+    const rawApart = await cpuSpent(() => rawRateApart(dovecot.port, count, BOX, PASSWORD));
+    const raw = rawApart.result;
     const rawHere = await rawRate(dovecot.port, count, BOX, PASSWORD);
     log(`raw: ${raw.toFixed(0)} messages/s (${rawHere.toFixed(0)} with the intake's HTML conversion); intake…`);
+    // Where the CPU went: the intake is bound by the machine's cores, not by waiting.
+    const spentOn: Array<{ label: string; spent: CpuSpent<unknown> }> = [{ label: 'raw (a process of its own; its start-up counted)', spent: rawApart }];
     const intakeRate = async () => {
-      const started = process.hrtime.bigint();
-      const report = await poller.poll(mailboxId);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const spent = await cpuSpent(() => poller.poll(mailboxId));
+      const report = spent.result;
       if (!report || report.error || report.fetched !== count) throw new Error(`intake read ${report?.fetched} of ${count}: ${report?.error}`);
-      return count / seconds;
+      spentOn.push({ label: spentOn.length === 1 ? 'intake' : 'intake into a group', spent });
+      return count / spent.seconds;
     };
     const intake = await intakeRate();
     log(`intake: ${intake.toFixed(0)} messages/s; into a round-robin group…`);
@@ -96,6 +100,8 @@ export async function benchMailIntake(log: (line: string) => void = (line) => pr
       `| intake into a round-robin group (known senders) | ${assigned.toFixed(0)} |`,
       `| ratio (against the second raw) | ${(assigned / raw).toFixed(2)} (${(assigned / rawHere).toFixed(2)}) |`,
       '',
+      ...cpuLines(spentOn, count),
+      '',
       `Memory around one 25 MB message (${(big.length / 1024 / 1024).toFixed(1)} MB on the wire): RSS ${mb(before)} before, ${mb(peak)} at the peak, ${mb(after)} after.`,
     ];
   } finally {
@@ -104,4 +110,15 @@ export async function benchMailIntake(log: (line: string) => void = (line) => pr
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** CPU milliseconds a message, by where they were spent, for each intake poll measured. */
+function cpuLines(spentOn: ReadonlyArray<{ label: string; spent: CpuSpent<unknown> }>, count: number): string[] {
+  const perMessage = (seconds: number | null) => (seconds === null ? 'n/a' : (seconds * 1000 / count).toFixed(2));
+  const percent = (share: number | null) => (share === null ? 'n/a' : `${Math.round(share * 100)} %`);
+  return [
+    '| CPU a message (ms) | the bench process | its main thread (share of the time busy) | other processes: the raw reader, PostgreSQL, Dovecot | machine busy |',
+    '| --- | --- | --- | --- | --- |',
+    ...spentOn.map(({ label, spent }) => `| ${label} | ${perMessage(spent.processSeconds)} | ${perMessage(spent.mainThreadSeconds)} (${percent(spent.mainThreadSeconds / spent.seconds)}) | ${perMessage(spent.othersSeconds)} | ${percent(spent.machineBusy)} |`),
+  ];
 }

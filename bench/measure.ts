@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
 /** Small timing helpers for the benchmarks: median of repeated samples, after a warm-up. */
 export interface Sample {
   readonly medianNs: number;
@@ -21,4 +24,52 @@ export function formatNs(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(1)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
   return `${ns.toFixed(0)} ns`;
+}
+
+/** Where the CPU went while `run` ran: this process (and its main thread), and the rest of the machine. */
+export interface CpuSpent<T> {
+  result: T;
+  seconds: number;
+  /** CPU seconds of this process, all its threads. */
+  processSeconds: number;
+  /** Seconds the main thread was busy (event-loop utilisation × wall time). */
+  mainThreadSeconds: number;
+  /** CPU seconds of every other process (PostgreSQL, Dovecot…); null where /proc/stat cannot be read. */
+  othersSeconds: number | null;
+  /** Share of the machine's cores busy, 0–1; null where /proc/stat cannot be read. */
+  machineBusy: number | null;
+}
+
+/** Busy and total jiffies of all cores (Linux), or null elsewhere. */
+function machineJiffies(): { busy: number; total: number; perSecond: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    // USER_HZ is 100 on every Linux this runs on.
+    return { busy: total - fields[3]! - fields[4]!, total, perSecond: 100 };
+  } catch {
+    return null;
+  }
+}
+
+export async function cpuSpent<T>(run: () => Promise<T>): Promise<CpuSpent<T>> {
+  const machineBefore = machineJiffies();
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
+  const started = process.hrtime.bigint();
+  const result = await run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const loop = performance.eventLoopUtilization(loopBefore);
+  const cpu = process.cpuUsage(cpuBefore);
+  const processSeconds = (cpu.user + cpu.system) / 1e6;
+  const machineAfter = machineJiffies();
+  const machine = machineBefore && machineAfter ? { busy: machineAfter.busy - machineBefore.busy, total: machineAfter.total - machineBefore.total, perSecond: machineAfter.perSecond } : null;
+  return {
+    result,
+    seconds,
+    processSeconds,
+    mainThreadSeconds: loop.active / 1000,
+    othersSeconds: machine ? Math.max(0, machine.busy / machine.perSecond - processSeconds) : null,
+    machineBusy: machine && machine.total > 0 ? machine.busy / machine.total : null,
+  };
 }
