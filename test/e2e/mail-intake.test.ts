@@ -194,9 +194,9 @@ describe('mail intake', () => {
   });
 
   it('takes a batch together, and again message by message when one message is refused: each once, assigned in turn', async () => {
-    // A batch is shared out to two transactions, each taking its chains together. One message is
-    // refused by the ticket rules (a plugin made its body too long), which fails its transaction as
-    // a whole: those messages are then taken one by one, and the refused one is quarantined.
+    // A batch's chains are taken together in one transaction. One message is refused by the ticket
+    // rules (a plugin made its body too long), which fails that transaction as a whole: the
+    // messages are then taken one by one, and the refused one is quarantined.
     const groups = app.app.get(WorkGroupService);
     await app.app.get(UserAdminService).create({ username: 'agent2', displayName: 'Агент 2', email: 'agent2@desk.example', roles: ['agent'], password: PASSWORD });
     await groups.addMember(admin, (await db().query(`SELECT id FROM work_groups WHERE name = 'Mail desk'`))[0].id, 'agent2');
@@ -213,7 +213,7 @@ describe('mail intake', () => {
            FROM tickets t JOIN users a ON a.id = t.assignee_id WHERE t.subject LIKE 'По очереди %' ORDER BY t.number`,
       );
       expect(made.map((row: { subject: string }) => row.subject).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `По очереди ${i}`));
-      // Round robin over two agents: they alternate, however the tickets were shared out.
+      // Round robin over two agents: they alternate, whichever chain took its turn first.
       expect(made.map((row: { assignee: string }, at: number) => row.assignee === made[at % 2].assignee)).toEqual([true, true, true, true, true, true]);
       expect(made[0].assignee).not.toBe(made[1].assignee);
       expect(made.filter((row: { colleague: number }) => row.colleague === 1)).toHaveLength(3);
