@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** Small timing helpers for the benchmarks: median of repeated samples, after a warm-up. */
@@ -40,20 +41,19 @@ export interface CpuSpent<T> {
   machineBusy: number | null;
 }
 
-/** Busy and total jiffies of all cores (Linux), or null elsewhere. */
-function machineJiffies(): { busy: number; total: number; perSecond: number } | null {
+/** Busy and total time of all cores so far (Linux, in clock ticks), or null elsewhere. */
+function machineTicks(): { busy: number; total: number } | null {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const total = fields.reduce((sum, value) => sum + value, 0);
-    // USER_HZ is 100 on every Linux this runs on.
-    return { busy: total - fields[3]! - fields[4]!, total, perSecond: 100 };
+    return { busy: total - fields[3]! - fields[4]!, total }; // fields 3 and 4: idle, waiting for I/O
   } catch {
     return null;
   }
 }
 
 export async function cpuSpent<T>(run: () => Promise<T>): Promise<CpuSpent<T>> {
-  const machineBefore = machineJiffies();
+  const machineBefore = machineTicks();
   const cpuBefore = process.cpuUsage();
   const loopBefore = performance.eventLoopUtilization();
   const started = process.hrtime.bigint();
@@ -62,14 +62,14 @@ export async function cpuSpent<T>(run: () => Promise<T>): Promise<CpuSpent<T>> {
   const loop = performance.eventLoopUtilization(loopBefore);
   const cpu = process.cpuUsage(cpuBefore);
   const processSeconds = (cpu.user + cpu.system) / 1e6;
-  const machineAfter = machineJiffies();
-  const machine = machineBefore && machineAfter ? { busy: machineAfter.busy - machineBefore.busy, total: machineAfter.total - machineBefore.total, perSecond: machineAfter.perSecond } : null;
+  const machineAfter = machineTicks();
+  const machineBusy = machineBefore && machineAfter && machineAfter.total > machineBefore.total ? (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total) : null;
   return {
     result,
     seconds,
     processSeconds,
     mainThreadSeconds: loop.active / 1000,
-    othersSeconds: machine ? Math.max(0, machine.busy / machine.perSecond - processSeconds) : null,
-    machineBusy: machine && machine.total > 0 ? machine.busy / machine.total : null,
+    othersSeconds: machineBusy === null ? null : Math.max(0, machineBusy * seconds * cpus().length - processSeconds),
+    machineBusy,
   };
 }
