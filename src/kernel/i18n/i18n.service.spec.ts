@@ -1,4 +1,7 @@
-import { I18nService } from './i18n.service';
+import type { i18n as I18next } from 'i18next';
+import { cutText, fillText, I18nService } from './i18n.service';
+import { LANGUAGES } from './languages';
+import { loadLocaleFiles, type Messages } from './locale-files';
 
 describe('I18nService', () => {
   const i18n = new I18nService();
@@ -71,5 +74,62 @@ describe('I18nService', () => {
     expect(i18n.addResources('de', 'plugin.x', { a: 'b' })).toBe(false);
     expect(() => i18n.addResources('en', '', { a: 'b' })).toThrow(/prefix/);
     expect(() => i18n.addResources('en', 'plugin..x', { a: 'b' })).toThrow(/prefix/);
+  });
+
+  describe('filling placeholders itself', () => {
+    // The reference: the same shared i18next instance, asked directly as the service used to.
+    const i18next = (i18n as unknown as { i18n: I18next }).i18n;
+    const direct = (lang: string, key: string, vars: Record<string, unknown>) => i18next.t(key, { lng: (LANGUAGES as readonly string[]).includes(lang) ? lang : 'en', replace: { ...vars } });
+
+    /** Every key of the locale files, leaves and the objects above them, with the placeholder names any language uses. */
+    function allKeys(): Map<string, Set<string>> {
+      const keys = new Map<string, Set<string>>();
+      const walk = (messages: Messages, prefix: string) => {
+        for (const [name, value] of Object.entries(messages)) {
+          const key = prefix ? `${prefix}.${name}` : name;
+          const names = keys.get(key) ?? new Set<string>();
+          keys.set(key, names);
+          if (typeof value === 'string') for (const match of value.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) names.add(match[1]!);
+          else walk(value, key);
+        }
+      };
+      for (const resource of Object.values(loadLocaleFiles())) walk(resource['translation'] as Messages, '');
+      return keys;
+    }
+
+    it('gives what i18next gives, for every key in every language, with values given, missing, empty or odd', () => {
+      const keys = allKeys();
+      expect(keys.size).toBeGreaterThan(500);
+      let compared = 0;
+      for (const [key, names] of keys) {
+        const given = (value: unknown) => Object.fromEntries([...names].map((name) => [name, value]));
+        const varSets: Array<Record<string, unknown>> = [{}, given('Иван <b>&amp;'), given(null), given(0), given(42), given('{{name}} $t(nav.tickets)'), given(undefined)];
+        for (const lang of [...LANGUAGES, 'de'])
+          for (const vars of varSets) {
+            expect(`${lang} ${key} ${JSON.stringify(vars)} → ${i18n.t(lang, key, vars)}`).toBe(`${lang} ${key} ${JSON.stringify(vars)} → ${direct(lang, key, vars)}`);
+            compared += 1;
+          }
+      }
+      expect(compared).toBe(keys.size * 5 * 7);
+    });
+
+    it('cuts only plain placeholders, and leaves anything else to i18next', () => {
+      expect(cutText('Hello, {{name}}! {{ n }}')).toEqual(['Hello, ', 'name', '! ', 'n', '']);
+      expect(cutText('no placeholders')).toEqual(['no placeholders']);
+      expect(cutText('{{value, number}}')).toBeNull();
+      expect(cutText('{{- raw}}')).toBeNull();
+      expect(cutText('see $t(nav.tickets)')).toBeNull();
+      expect(cutText('{{user.name}}')).toBeNull();
+      expect(fillText(cutText('{{a}}-{{b}}-{{a}}')!, { a: 1, b: null })).toBe('1--1');
+    });
+
+    it('takes a string a plugin replaces at once, though the old one was used already', () => {
+      const own = new I18nService();
+      own.addResources('en', 'plugin.cut', { hello: 'Hello, {{name}}' });
+      expect(own.t('en', 'plugin.cut.hello', { name: 'Ann' })).toBe('Hello, Ann');
+      own.addResources('en', 'plugin.cut', { hello: 'Hi, {{name}}' });
+      expect(own.t('en', 'plugin.cut.hello', { name: 'Ann' })).toBe('Hi, Ann');
+      expect(i18n.t('en', 'plugin.cut.hello', { name: 'Bo' })).toBe('Hi, Bo');
+    });
   });
 });
