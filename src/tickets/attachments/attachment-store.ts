@@ -1,10 +1,19 @@
-import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../kernel/config/config.service';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
 import { incomingDirOf } from '../../kernel/web/multipart';
+
+/**
+ * Up to this size bytes held in memory are written with one blocking call. A write that goes to
+ * the page cache costs a few microseconds, while the asynchronous way takes three trips through
+ * the thread pool (open, write, close), each waking a worker and settling a promise on the main
+ * thread: measured on mail intake, that was 7 % of the main thread's time. Bigger files keep the
+ * asynchronous write so a slow disk never holds up the event loop for long.
+ */
+export const BLOCKING_WRITE_BYTES = 256 * 1024;
 
 /**
  * Attachment bytes on disk: DATA_DIR/attachments/<2 hex>/<id>, named by the attachment's id so no
@@ -28,14 +37,19 @@ export class AttachmentStore {
     return join(this.root, id.slice(0, 2), id);
   }
 
-  /**
-   * Moves a parked upload to its place under the attachment's id. If the transaction it is claimed
-   * in rolls back, no row will ever name the file: it is removed then.
-   */
+  /** Moves a parked upload to its place under the attachment's id. */
   private async claim(tempPath: string, id: string): Promise<void> {
+    await this.place(id, (target) => rename(tempPath, target));
+  }
+
+  /**
+   * Puts a file in its place, then has it removed if the transaction rolls back: no row will ever
+   * name it. Only once it is in place, so a refused put never removes a file that was there before.
+   */
+  private async place(id: string, put: (target: string) => Promise<void>): Promise<void> {
     const target = this.pathOf(id);
+    await this.whereFolderExists(target, () => put(target));
     this.uow.afterRollback(() => void this.remove(id));
-    await this.whereFolderExists(target, () => rename(tempPath, target));
   }
 
   /** Runs `place`, making the target's folder first if it finds it missing: one system call per file, not two. */
@@ -55,13 +69,21 @@ export class AttachmentStore {
   }
 
   /**
-   * Writes bytes held in memory straight to their place (no parked copy to write and move); as
-   * with `claim`, the file is removed if the transaction rolls back.
+   * Writes bytes held in memory straight to their place (no parked copy to write and move). A
+   * write that fails part-way leaves no partial file; one refused because the file exists leaves
+   * that file alone.
    */
   private async write(content: Buffer, id: string): Promise<void> {
-    const target = this.pathOf(id);
-    this.uow.afterRollback(() => void this.remove(id));
-    await this.whereFolderExists(target, () => writeFile(target, content, { flag: 'wx' }));
+    const small = content.length <= BLOCKING_WRITE_BYTES;
+    await this.place(id, async (target) => {
+      try {
+        if (small) writeFileSync(target, content, { flag: 'wx' });
+        else await writeFile(target, content, { flag: 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(target).catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /** The first bytes, to tell what the file really is before serving it. */

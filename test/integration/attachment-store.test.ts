@@ -1,0 +1,57 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORE_SCHEMA } from '../../src/kernel/database/core-schema';
+import { DatabaseService } from '../../src/kernel/database/database.service';
+import { UnitOfWork } from '../../src/kernel/database/unit-of-work';
+import { AttachmentStore, BLOCKING_WRITE_BYTES } from '../../src/tickets/attachments/attachment-store';
+import { testConfig } from '../support/test-config';
+
+// Bytes held in memory are written one of two ways by size (blocking when small, through the
+// thread pool when big); both must land byte for byte, refuse to overwrite, and go with a rollback.
+describe('attachment store, bytes held in memory', () => {
+  const config = testConfig();
+  let db: DatabaseService;
+  let uow: UnitOfWork;
+  let store: AttachmentStore;
+  const small = randomBytes(BLOCKING_WRITE_BYTES);
+  const big = randomBytes(BLOCKING_WRITE_BYTES + 1);
+  const fileOf = (id: string) => join(config.dataDir, 'attachments', id.slice(0, 2), id);
+
+  beforeAll(async () => {
+    db = new DatabaseService(config, CORE_SCHEMA);
+    await db.connect();
+    uow = new UnitOfWork(db);
+    store = new AttachmentStore(config, uow);
+  }, 60000);
+  afterAll(() => db.stop());
+
+  it('writes small and big files to their place, making the folder, and never over another', async () => {
+    const [smallId, bigId] = [randomUUID(), randomUUID()];
+    await uow.transaction(async () => {
+      await store.keep({ tempPath: null, content: small }, smallId);
+      await store.keep({ tempPath: null, content: big }, bigId);
+    });
+    expect(readFileSync(fileOf(smallId)).equals(small)).toBe(true);
+    expect(readFileSync(fileOf(bigId)).equals(big)).toBe(true);
+    for (const id of [smallId, bigId]) {
+      await expect(uow.transaction(() => store.keep({ tempPath: null, content: Buffer.from('other') }, id))).rejects.toMatchObject({ code: 'EEXIST' });
+    }
+    expect(readFileSync(fileOf(smallId)).equals(small)).toBe(true);
+    expect(readFileSync(fileOf(bigId)).equals(big)).toBe(true);
+  });
+
+  it('removes what it wrote when the transaction rolls back', async () => {
+    const [smallId, bigId] = [randomUUID(), randomUUID()];
+    const refused = uow.transaction(async () => {
+      await store.keep({ tempPath: null, content: small }, smallId);
+      await store.keep({ tempPath: null, content: big }, bigId);
+      expect(existsSync(fileOf(smallId)) && existsSync(fileOf(bigId))).toBe(true);
+      throw new Error('the ticket was refused');
+    });
+    await expect(refused).rejects.toThrow('the ticket was refused');
+    // Removal runs after the rollback without being awaited by it.
+    for (let tries = 0; tries < 50 && (existsSync(fileOf(smallId)) || existsSync(fileOf(bigId))); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([existsSync(fileOf(smallId)), existsSync(fileOf(bigId))]).toEqual([false, false]);
+  });
+});
