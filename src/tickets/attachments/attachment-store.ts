@@ -1,19 +1,10 @@
-import { createReadStream, mkdirSync, writeFileSync, type ReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../kernel/config/config.service';
 import { UnitOfWork } from '../../kernel/database/unit-of-work';
 import { incomingDirOf } from '../../kernel/web/multipart';
-
-/**
- * Up to this size bytes held in memory are written with one blocking call. A write that goes to
- * the page cache costs a few microseconds, while the asynchronous way takes three trips through
- * the thread pool (open, write, close), each waking a worker and settling a promise on the main
- * thread: measured on mail intake, that was 7 % of the main thread's time. Bigger files keep the
- * asynchronous write so a slow disk never holds up the event loop for long.
- */
-export const BLOCKING_WRITE_BYTES = 256 * 1024;
 
 /**
  * Attachment bytes on disk: DATA_DIR/attachments/<2 hex>/<id>, named by the attachment's id so no
@@ -74,11 +65,9 @@ export class AttachmentStore {
    * that file alone.
    */
   private async write(content: Buffer, id: string): Promise<void> {
-    const small = content.length <= BLOCKING_WRITE_BYTES;
     await this.place(id, async (target) => {
       try {
-        if (small) writeFileSync(target, content, { flag: 'wx' });
-        else await writeFile(target, content, { flag: 'wx' });
+        await writeFile(target, content, { flag: 'wx' });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(target).catch(() => undefined);
         throw error;
