@@ -14,8 +14,8 @@ describe('attachment store, bytes held in memory', () => {
   let db: DatabaseService;
   let uow: UnitOfWork;
   let store: AttachmentStore;
-  const small = randomBytes(3_000);
-  const big = randomBytes(900_000);
+  const first = randomBytes(3_000);
+  const second = randomBytes(900_000);
   const fileOf = (id: string) => join(config.dataDir, 'attachments', id.slice(0, 2), id);
 
   beforeAll(async () => {
@@ -27,31 +27,31 @@ describe('attachment store, bytes held in memory', () => {
   afterAll(() => db.stop());
 
   it('writes files to their place, making the folder, and never over another', async () => {
-    const [smallId, bigId] = [randomUUID(), randomUUID()];
+    const [firstId, secondId] = [randomUUID(), randomUUID()];
     await uow.transaction(async () => {
-      await store.keep({ tempPath: null, content: small }, smallId);
-      await store.keep({ tempPath: null, content: big }, bigId);
+      await store.keep({ tempPath: null, content: first }, firstId);
+      await store.keep({ tempPath: null, content: second }, secondId);
     });
-    expect(readFileSync(fileOf(smallId)).equals(small)).toBe(true);
-    expect(readFileSync(fileOf(bigId)).equals(big)).toBe(true);
-    for (const id of [smallId, bigId]) {
+    expect(readFileSync(fileOf(firstId)).equals(first)).toBe(true);
+    expect(readFileSync(fileOf(secondId)).equals(second)).toBe(true);
+    for (const id of [firstId, secondId]) {
       await expect(uow.transaction(() => store.keep({ tempPath: null, content: Buffer.from('other') }, id))).rejects.toMatchObject({ code: 'EEXIST' });
     }
-    expect(readFileSync(fileOf(smallId)).equals(small)).toBe(true);
-    expect(readFileSync(fileOf(bigId)).equals(big)).toBe(true);
+    expect(readFileSync(fileOf(firstId)).equals(first)).toBe(true);
+    expect(readFileSync(fileOf(secondId)).equals(second)).toBe(true);
   });
 
   it('removes what it wrote when the transaction rolls back', async () => {
-    const [smallId, bigId] = [randomUUID(), randomUUID()];
+    const [firstId, secondId] = [randomUUID(), randomUUID()];
     const refused = uow.transaction(async () => {
-      await store.keep({ tempPath: null, content: small }, smallId);
-      await store.keep({ tempPath: null, content: big }, bigId);
-      expect(existsSync(fileOf(smallId)) && existsSync(fileOf(bigId))).toBe(true);
+      await store.keep({ tempPath: null, content: first }, firstId);
+      await store.keep({ tempPath: null, content: second }, secondId);
+      expect(existsSync(fileOf(firstId)) && existsSync(fileOf(secondId))).toBe(true);
       throw new Error('the ticket was refused');
     });
     await expect(refused).rejects.toThrow('the ticket was refused');
     // Removal runs after the rollback without being awaited by it.
-    for (let tries = 0; tries < 50 && (existsSync(fileOf(smallId)) || existsSync(fileOf(bigId))); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect([existsSync(fileOf(smallId)), existsSync(fileOf(bigId))]).toEqual([false, false]);
+    for (let tries = 0; tries < 50 && (existsSync(fileOf(firstId)) || existsSync(fileOf(secondId))); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([existsSync(fileOf(firstId)), existsSync(fileOf(secondId))]).toEqual([false, false]);
   });
 });

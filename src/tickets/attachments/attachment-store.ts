@@ -43,12 +43,12 @@ export class AttachmentStore {
     this.uow.afterRollback(() => void this.remove(id));
   }
 
-  /** Runs `place`, making the target's folder first if it finds it missing: one system call per file, not two. */
-  private async whereFolderExists(target: string, place: () => Promise<void>): Promise<void> {
-    await place().catch(async (error: NodeJS.ErrnoException) => {
+  /** Runs `put`, making the target's folder first if it finds it missing: one system call per file, not two. */
+  private async whereFolderExists(target: string, put: () => Promise<void>): Promise<void> {
+    await put().catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
       await mkdir(dirname(target), { recursive: true });
-      await place();
+      await put();
     });
   }
 
